@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { systemClock, type Clock } from './core/clock.js';
+import { applyConfig } from './config/apply.js';
+import { checkConfig, loadConfigFile, type PostboxConfigFile } from './config/file.js';
+import { Dispatcher } from './server/dispatch.js';
+import { startHttpServer } from './server/http-server.js';
+import { SqsBackground } from './sqs/background.js';
+import { ReceiveWaiters } from './sqs/receive-waiters.js';
+import type { SqsRuntime } from './sqs/runtime.js';
+import { sqsService } from './sqs/service.js';
+import type { Store } from './store/contract.js';
+import { SqliteStore } from './store/sqlite/engine.js';
+import { stsService } from './sts/service.js';
+import { VERSION } from './version.js';
+
+export interface PostboxOptions {
+  /** TCP port; 0 picks a free one. Default 4566. */
+  port?: number;
+  /** Interface to listen on. Default: every interface (IPv6 and IPv4). */
+  host?: string;
+  /** Directory of the SQLite file. Default `./.postbox`. */
+  dataDir?: string;
+  /** Keep everything in memory (nothing survives a stop). */
+  memory?: boolean;
+  /** `normal` survives a killed process; `full` also fsyncs every commit to survive power loss. */
+  durability?: 'normal' | 'full';
+  /** Default account for requests whose access key id is not 12 digits. Default 000000000000. */
+  accountId?: string;
+  /** Region for requests that carry none. Default us-east-1. */
+  region?: string;
+  /** Resources to create at start: a path to a JSON/YAML file, or the same content as an object. */
+  config?: string | PostboxConfigFile;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+  logLevel?: string;
+  /** Enforce AWS's 60-second PurgeQueue and queue re-creation waits. Default false. */
+  strictDelays?: boolean;
+  /** Time source; tests pass a ManualClock. */
+  clock?: Clock;
+}
+
+export interface Postbox {
+  /** Where clients point: `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Stops accepting, answers requests in flight (long polls empty), stops background work, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Starts a Postbox server: the composition root where store, services and HTTP meet. */
+export async function startPostbox(options: PostboxOptions = {}): Promise<Postbox> {
+  const started = performance.now();
+  const logger: Logger = pino({ level: options.logLevel ?? 'info', base: undefined });
+  const clock = options.clock ?? systemClock;
+  const accountId = options.accountId ?? '000000000000';
+  const region = options.region ?? 'us-east-1';
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`account id must be 12 digits, got "${accountId}"`);
+
+  let storagePath = ':memory:';
+  if (!options.memory) {
+    const dir = resolve(options.dataDir ?? '.postbox');
+    mkdirSync(dir, { recursive: true });
+    storagePath = join(dir, 'postbox.db');
+  }
+  const store = new SqliteStore({ path: storagePath, durability: options.durability ?? 'normal' });
+
+  const waiters = new ReceiveWaiters(clock);
+  let background: SqsBackground | undefined;
+  const rt: SqsRuntime = {
+    store,
+    clock,
+    waiters,
+    logger,
+    options: { strictDelays: options.strictDelays ?? false },
+    deletedAt: new Map(),
+    purgedAt: new Map(),
+    kickMoveTasks: () => background?.kick(),
+  };
+  const sqs = sqsService(rt);
+  background = new SqsBackground(rt);
+
+  try {
+    if (options.config !== undefined) {
+      const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
+      await applyConfig(config, sqs, { accountId, region });
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const dispatcher = new Dispatcher({ services: [sqs, stsService()], defaultRegion: region, defaultAccountId: accountId, logger });
+  const health = () => ({
+    status: 'ok',
+    version: VERSION,
+    edition: 'postbox',
+    storage: store.engine,
+    services: { sqs: 'running', sts: 'running' },
+  });
+  let http;
+  try {
+    http = await startHttpServer({ port: options.port ?? 4566, host: options.host, dispatcher, health, logger });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  background.start();
+  const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+  logger.debug({ ms: performance.now() - started, storage: storagePath }, 'started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    port: http.port,
+    store,
+    clock,
+    stop() {
+      stopping ??= (async () => {
+        const closed = http.close();
+        waiters.closeAll();
+        await closed;
+        await background!.stop();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

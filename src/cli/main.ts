@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { startPostbox, type PostboxOptions } from '../app.js';
+import { VERSION } from '../version.js';
+
+const USAGE = `Usage: postbox start [options]
+
+Options (each also settable by the environment variable shown):
+  --port N            port to listen on (POSTBOX_PORT, default 4566)
+  --host H            interface to listen on (POSTBOX_HOST, default all)
+  --data DIR          directory of the SQLite file (POSTBOX_DATA, default ./.postbox)
+  --memory            keep everything in memory; nothing survives a stop (POSTBOX_MEMORY=1)
+  --durability D      normal (survives kill -9) or full (fsync per commit) (POSTBOX_DURABILITY)
+  --config FILE       JSON or YAML file of queues to create at start (POSTBOX_CONFIG)
+  --account ID        default 12-digit account id (POSTBOX_ACCOUNT, default 000000000000)
+  --region R          region for requests that name none (POSTBOX_REGION, default us-east-1)
+  --log-level L       fatal|error|warn|info|debug|trace|silent (POSTBOX_LOG_LEVEL, default info)
+  --strict-delays     enforce AWS's 60 s PurgeQueue / re-create waits (POSTBOX_STRICT_DELAYS=1)
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`postbox: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command !== 'start') fail(`unknown command "${command}"`);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        memory: { type: 'boolean' },
+        durability: { type: 'string' },
+        config: { type: 'string' },
+        account: { type: 'string' },
+        region: { type: 'string' },
+        'log-level': { type: 'string' },
+        'strict-delays': { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const env = process.env;
+  const portText = values.port ?? env['POSTBOX_PORT'];
+  const port = portText === undefined ? 4566 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port "${portText}"`);
+  const durability = values.durability ?? env['POSTBOX_DURABILITY'];
+  if (durability !== undefined && durability !== 'normal' && durability !== 'full') fail(`invalid durability "${durability}"`);
+
+  const options: PostboxOptions = {
+    port,
+    memory: values.memory ?? truthy(env['POSTBOX_MEMORY']),
+    strictDelays: values['strict-delays'] ?? truthy(env['POSTBOX_STRICT_DELAYS']),
+  };
+  const host = values.host ?? env['POSTBOX_HOST'];
+  if (host) options.host = host;
+  const data = values.data ?? env['POSTBOX_DATA'];
+  if (data) options.dataDir = data;
+  if (durability) options.durability = durability;
+  const config = values.config ?? env['POSTBOX_CONFIG'];
+  if (config) options.config = config;
+  const account = values.account ?? env['POSTBOX_ACCOUNT'];
+  if (account) options.accountId = account;
+  const region = values.region ?? env['POSTBOX_REGION'];
+  if (region) options.region = region;
+  const logLevel = values['log-level'] ?? env['POSTBOX_LOG_LEVEL'];
+  if (logLevel) options.logLevel = logLevel;
+
+  const postbox = await startPostbox(options);
+  const where = options.memory ? 'in memory' : `SQLite in ${options.dataDir ?? '.postbox'}`;
+  process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${postbox.port} (${where})\nReady.\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130); // a second signal: leave now
+    stopping = true;
+    process.stdout.write(`Received ${signal}, stopping.\n`);
+    postbox.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`postbox: error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`postbox: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

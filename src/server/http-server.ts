@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Dispatcher } from './dispatch.js';
+
+/** Largest request body accepted: a 1 MiB message batch, JSON-escaped or base64-encoded, fits with room to spare. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface HttpServerOptions {
+  port: number;
+  host: string | undefined;
+  dispatcher: Dispatcher;
+  health: () => object;
+  logger: Logger;
+}
+
+export interface RunningHttpServer {
+  readonly server: Server;
+  readonly port: number;
+  /** Stops accepting connections and resolves once requests in flight have been answered. */
+  close(): Promise<void>;
+}
+
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, HEAD, OPTIONS',
+  'access-control-allow-headers': '*',
+  'access-control-expose-headers': 'x-amzn-requestid, x-amzn-query-error, x-amz-request-id',
+};
+
+const HEALTH_PATHS = new Set(['/_postbox/health', '/_localstack/health']);
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { dispatcher, logger } = options;
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, CORS_HEADERS).end();
+      req.resume();
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && HEALTH_PATHS.has(path)) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json', ...CORS_HEADERS });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(options.health()));
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Request body too large');
+      return;
+    }
+    const out = await dispatcher.dispatch({
+      method: req.method ?? 'GET',
+      path,
+      query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+      headers: req.headers,
+      body,
+    });
+    res.writeHead(out.status, { ...out.headers, ...CORS_HEADERS, 'content-length': Buffer.byteLength(out.body) });
+    res.end(out.body);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Reads the whole body, or answers undefined once it passes MAX_BODY_BYTES. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

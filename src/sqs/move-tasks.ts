@@ -1,0 +1,74 @@
+import type { MoveDestination, MoveTaskRecord, QueueRecord } from '../store/contract.js';
+import * as L from './limits.js';
+import { numberAttribute } from './queue-attributes.js';
+import { parseQueueArn } from './queue-ref.js';
+import type { SqsRuntime } from './runtime.js';
+
+/** How often running move tasks advance, in clock time; each step moves one second's worth of messages. */
+export const MOVE_STEP_MS = 1_000;
+const CHUNK = 100;
+
+export function destinationOf(queue: QueueRecord): MoveDestination {
+  return { queue, retentionMs: numberAttribute(queue, 'MessageRetentionPeriod', L.RETENTION_DEFAULT) * 1000 };
+}
+
+/**
+ * Advances every active message move task by one step: up to MaxNumberOfMessagesPerSecond messages each, from the
+ * dead-letter queue to the destination (or back to each message's source queue). Task state lives in the store, so
+ * a restarted server carries on.
+ */
+export async function stepMoveTasks(rt: SqsRuntime): Promise<boolean> {
+  const tasks = await rt.store.listActiveMoveTasks();
+  for (const task of tasks) await stepTask(rt, task);
+  return tasks.length > 0;
+}
+
+async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
+  if (task.status === 'CANCELLING') {
+    await rt.store.saveMoveTask({ ...task, status: 'CANCELLED' });
+    return;
+  }
+  const sourceKey = parseQueueArn(task.sourceArn);
+  const source = sourceKey && (await rt.store.getQueue(sourceKey));
+  if (!source) return fail(rt, task, 'AWS.SimpleQueueService.NonExistentQueue');
+  let fixed: MoveDestination | undefined;
+  if (task.destinationArn) {
+    const key = parseQueueArn(task.destinationArn);
+    const queue = key && (await rt.store.getQueue(key));
+    if (!queue) return fail(rt, task, 'AWS.SimpleQueueService.NonExistentQueue');
+    fixed = destinationOf(queue);
+  }
+  let budget = Math.min(task.maxPerSecond ?? L.MOVE_RATE_DEFAULT, Math.max(0, task.toMove - task.moved));
+  while (budget > 0) {
+    const now = rt.clock.now();
+    const limit = Math.min(CHUNK, budget);
+    const bySource = new Map<string, MoveDestination>();
+    if (!fixed) {
+      for (const arn of await rt.store.sourceArnsOfNext(source.id, limit, now)) {
+        const key = arn ? parseQueueArn(arn) : undefined;
+        const queue = key && (await rt.store.getQueue(key));
+        if (queue) bySource.set(arn, destinationOf(queue));
+      }
+    }
+    const resolve = (arn: string | undefined) => fixed ?? bySource.get(arn ?? '');
+    const result = await rt.store.moveMessages(source.id, resolve, limit, now);
+    task.moved += result.moved;
+    budget -= result.moved;
+    for (const id of result.destinations) rt.waiters.notify(id);
+    if (result.blocked) return fail(rt, task, 'CouldNotDetermineMessageSource');
+    if (result.moved < limit) {
+      task.status = 'COMPLETED';
+      break;
+    }
+  }
+  if (task.moved >= task.toMove) task.status = 'COMPLETED';
+  await rt.store.saveMoveTask(task);
+}
+
+async function fail(rt: SqsRuntime, task: MoveTaskRecord, reason: string): Promise<void> {
+  await rt.store.saveMoveTask({ ...task, status: 'FAILED', failureReason: reason });
+}
+
+/** Task handles carry the source ARN, since CancelMessageMoveTask names a task by its handle alone. */
+export const encodeTaskHandle = (taskId: string, sourceArn: string): string =>
+  Buffer.from(JSON.stringify({ taskId, sourceArn })).toString('base64');

@@ -1,0 +1,149 @@
+/**
+ * The storage contract: one narrow, domain-shaped interface that every engine (SQLite now, PostgreSQL next)
+ * implements and that one conformance suite checks. Every method is one transaction: a message's state never
+ * changes half-way. Methods are async so that engines with network round trips fit the same shape.
+ *
+ * Times are milliseconds since the epoch and always come from the caller (the injected clock), never from the
+ * engine, so that tests control time.
+ */
+
+export interface QueueKey {
+  accountId: string;
+  region: string;
+  name: string;
+}
+
+export interface QueueRecord extends QueueKey {
+  readonly id: number;
+  readonly fifo: boolean;
+  /** Settable attributes exactly as AWS returns them (string values), defaults included. */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  readonly createdAt: number;
+  modifiedAt: number;
+}
+
+/** A message as written by a send (or moved in from elsewhere). */
+export interface NewMessage {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  /** Message attributes in AWS JSON wire form, serialized; undefined when the message has none. */
+  messageAttributes?: string;
+  md5OfMessageAttributes?: string;
+  /** Message system attributes (AWSTraceHeader) in AWS JSON wire form, serialized. */
+  systemAttributes?: string;
+  md5OfSystemAttributes?: string;
+  senderId: string;
+  sentAt: number;
+  visibleAt: number;
+  expiresAt: number;
+  groupId?: string;
+  deduplicationId?: string;
+  deadLetterSourceArn?: string;
+}
+
+export interface StoredMessage extends NewMessage {
+  /** The engine's own row identity; also the order of messages. */
+  readonly rowId: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  sequenceNumber?: string;
+  /** Changes on every receive; a receipt handle names the row and this token. */
+  receiptToken?: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  sequenceNumber?: string;
+  /** True when a FIFO queue had already accepted this deduplication id inside the window. */
+  duplicate: boolean;
+}
+
+export interface FifoSendOptions {
+  /** Where the deduplication id is unique: the whole queue or each message group. */
+  scope: 'queue' | 'messageGroup';
+  windowMs: number;
+}
+
+export interface ReceiveOptions {
+  max: number;
+  visibilityTimeoutMs: number;
+  now: number;
+  /** When set, a message about to be received for the (maxReceiveCount+1)th time moves to the dead-letter queue. */
+  redrive?: { maxReceiveCount: number; deadLetterQueue: QueueRecord; sourceArn: string; retentionMs: number };
+  /** FIFO only: a retried receive with the same attempt id within five minutes returns the same messages. */
+  attemptId?: string;
+}
+
+export type ReceiptOutcome = 'ok' | 'gone' | 'stale' | 'notInflight';
+
+export interface QueueCounts {
+  visible: number;
+  inflight: number;
+  delayed: number;
+}
+
+export interface MoveTaskRecord {
+  taskHandle: string;
+  sourceArn: string;
+  destinationArn?: string;
+  maxPerSecond?: number;
+  status: 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+  startedAt: number;
+  moved: number;
+  toMove: number;
+  failureReason?: string;
+}
+
+export interface MoveDestination {
+  queue: QueueRecord;
+  retentionMs: number;
+}
+
+export interface Store {
+  readonly engine: string;
+
+  createQueue(queue: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }>;
+  getQueue(key: QueueKey): Promise<QueueRecord | undefined>;
+  getQueueById(id: number): Promise<QueueRecord | undefined>;
+  /** Queues whose name starts with `prefix`, in name order, after `startAfter`. */
+  listQueues(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<QueueRecord[]>;
+  /** Queues whose RedrivePolicy names `deadLetterArn`, in name order, after `startAfter`. */
+  listDeadLetterSources(deadLetterArn: string, startAfter: string | undefined, limit: number): Promise<QueueRecord[]>;
+  updateQueue(queue: QueueRecord): Promise<void>;
+  /** Removes the queue and all its messages. */
+  deleteQueue(id: number): Promise<void>;
+
+  send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]>;
+  receive(queue: QueueRecord, options: ReceiveOptions): Promise<StoredMessage[]>;
+  deleteMessage(queueId: number, rowId: number, receiptToken: string, now: number): Promise<ReceiptOutcome>;
+  changeVisibility(queueId: number, rowId: number, receiptToken: string, visibleAt: number, now: number): Promise<ReceiptOutcome>;
+  purge(queueId: number): Promise<void>;
+  counts(queueId: number, now: number): Promise<QueueCounts>;
+  /** The earliest moment after `now` at which a message of the queue becomes visible, if any. */
+  nextVisibleAt(queueId: number, now: number): Promise<number | undefined>;
+  /** Deletes up to `limit` messages whose retention has passed; returns the queues touched. */
+  deleteExpired(now: number, limit: number): Promise<number[]>;
+
+  /** The DeadLetterQueueSourceArn values among the next `limit` visible messages of a queue ('' where a message has none). */
+  sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]>;
+  /**
+   * Moves up to `limit` visible messages out of a queue (a dead-letter queue being redriven), each to the
+   * destination `resolve` names for its DeadLetterQueueSourceArn. Stops at the first message with no destination.
+   */
+  moveMessages(
+    sourceQueueId: number,
+    resolve: (sourceArn: string | undefined) => MoveDestination | undefined,
+    limit: number,
+    now: number,
+  ): Promise<{ moved: number; destinations: number[]; blocked: boolean }>;
+  saveMoveTask(task: MoveTaskRecord): Promise<void>;
+  /** A source queue's tasks, newest first. */
+  listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]>;
+  /** Tasks still RUNNING or CANCELLING, so that a restarted server carries on with them. */
+  listActiveMoveTasks(): Promise<MoveTaskRecord[]>;
+  getMoveTask(taskHandle: string): Promise<MoveTaskRecord | undefined>;
+
+  close(): Promise<void>;
+}

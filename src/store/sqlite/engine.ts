@@ -1,0 +1,472 @@
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { randomToken } from '../../core/ids.js';
+import type {
+  FifoSendOptions,
+  MoveDestination,
+  MoveTaskRecord,
+  NewMessage,
+  QueueCounts,
+  QueueKey,
+  QueueRecord,
+  ReceiptOutcome,
+  ReceiveOptions,
+  SendResult,
+  Store,
+  StoredMessage,
+} from '../contract.js';
+import { deadLetterArnOf, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
+import { migrate } from './schema.js';
+
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  path: string;
+  /**
+   * `normal` (default): WAL with synchronous=NORMAL — a commit survives the process being killed, since the
+   * operating system holds the written pages. `full`: also fsync each commit, surviving power loss.
+   */
+  durability?: 'normal' | 'full';
+}
+
+/** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
+const RECEIVE_ATTEMPT_WINDOW_MS = 5 * 60_000;
+
+/** FIFO sequence numbers: 20 digits, increasing with arrival, as AWS's look. */
+const sequenceNumberOf = (rowId: number): string => (10n ** 19n + BigInt(rowId)).toString();
+
+/**
+ * The embedded engine. better-sqlite3 is synchronous and each call is one short transaction, so a whole operation
+ * runs without yielding to the event loop: no two requests interleave inside a transaction.
+ */
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(options: SqliteOptions) {
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = OFF');
+    migrate(this.db);
+    this.s = prepare(this.db);
+  }
+
+  async createQueue(q: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }> {
+    return this.db.transaction(() => {
+      const existing = this.s.getQueue.get(q.accountId, q.region, q.name) as QueueRow | undefined;
+      if (existing) return { queue: toQueue(existing), created: false };
+      const info = this.s.insertQueue.run(
+        q.accountId,
+        q.region,
+        q.name,
+        q.fifo ? 1 : 0,
+        JSON.stringify(q.attributes),
+        JSON.stringify(q.tags),
+        deadLetterArnOf(q.attributes),
+        q.createdAt,
+        q.modifiedAt,
+      );
+      return { queue: { ...q, id: Number(info.lastInsertRowid) }, created: true };
+    })();
+  }
+
+  async getQueue(key: QueueKey): Promise<QueueRecord | undefined> {
+    const row = this.s.getQueue.get(key.accountId, key.region, key.name) as QueueRow | undefined;
+    return row && toQueue(row);
+  }
+
+  async getQueueById(id: number): Promise<QueueRecord | undefined> {
+    const row = this.s.getQueueById.get(id) as QueueRow | undefined;
+    return row && toQueue(row);
+  }
+
+  async listQueues(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number) {
+    // `name >= prefix AND name < prefix + U+FFFF` keeps the prefix search on the unique index.
+    const rows = this.s.listQueues.all(accountId, region, prefix, prefix + '\uffff', startAfter ?? '', limit) as QueueRow[];
+    return rows.map(toQueue);
+  }
+
+  async listDeadLetterSources(deadLetterArn: string, startAfter: string | undefined, limit: number) {
+    return (this.s.listDeadLetterSources.all(deadLetterArn, startAfter ?? '', limit) as QueueRow[]).map(toQueue);
+  }
+
+  async updateQueue(q: QueueRecord): Promise<void> {
+    this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id);
+  }
+
+  async deleteQueue(id: number): Promise<void> {
+    this.db.transaction(() => {
+      this.s.deleteQueue.run(id);
+      this.s.purgeMessages.run(id);
+      this.s.purgeGroups.run(id);
+      this.s.purgeDedup.run(id);
+      this.s.purgeAttempts.run(id);
+    })();
+  }
+
+  async send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]> {
+    return this.db.transaction(() => messages.map((m) => this.insertOne(queue.id, m, fifo)))();
+  }
+
+  private insertOne(queueId: number, m: NewMessage, fifo: FifoSendOptions | undefined): SendResult {
+    if (fifo && m.deduplicationId !== undefined) {
+      const scope = fifo.scope === 'messageGroup' ? (m.groupId ?? '') : '';
+      const seen = this.s.getDedup.get(queueId, scope, m.deduplicationId, m.sentAt) as
+        | { message_id: string; sequence_number: string }
+        | undefined;
+      if (seen) return { messageId: seen.message_id, sequenceNumber: seen.sequence_number, duplicate: true };
+      const rowId = this.insertRow(queueId, m, true);
+      const sequenceNumber = sequenceNumberOf(rowId);
+      this.s.putDedup.run(queueId, scope, m.deduplicationId, m.messageId, sequenceNumber, m.sentAt + fifo.windowMs);
+      return { messageId: m.messageId, sequenceNumber, duplicate: false };
+    }
+    const rowId = this.insertRow(queueId, m, fifo !== undefined);
+    return fifo ? { messageId: m.messageId, sequenceNumber: sequenceNumberOf(rowId), duplicate: false } : { messageId: m.messageId, duplicate: false };
+  }
+
+  /** Inserts a message row; in a FIFO queue also registers it with its message group. */
+  private insertRow(queueId: number, m: NewMessage, fifo: boolean, receiveCount = 0, firstReceivedAt: number | null = null): number {
+    const info = this.s.insertMessage.run(
+      queueId,
+      m.messageId,
+      m.body,
+      m.md5OfBody,
+      m.messageAttributes ?? null,
+      m.md5OfMessageAttributes ?? null,
+      m.systemAttributes ?? null,
+      m.md5OfSystemAttributes ?? null,
+      m.senderId,
+      m.sentAt,
+      m.visibleAt,
+      m.expiresAt,
+      receiveCount,
+      firstReceivedAt,
+      fifo ? (m.groupId ?? '') : (m.groupId ?? null),
+      m.deduplicationId ?? null,
+      m.deadLetterSourceArn ?? null,
+    );
+    const rowId = Number(info.lastInsertRowid);
+    if (fifo) {
+      this.s.setSequence.run(sequenceNumberOf(rowId), rowId);
+      // A new group starts at this message; an existing group keeps its head.
+      this.s.insertGroup.run(queueId, m.groupId ?? '', m.visibleAt, rowId);
+    }
+    return rowId;
+  }
+
+  async receive(queue: QueueRecord, o: ReceiveOptions): Promise<StoredMessage[]> {
+    return this.db.transaction(() => {
+      if (queue.fifo && o.attemptId !== undefined) {
+        const repeat = this.repeatAttempt(queue.id, o.attemptId, o.now);
+        if (repeat) return repeat;
+      }
+      const taken = queue.fifo ? this.receiveFifo(queue, o) : this.receiveStandard(queue, o);
+      if (queue.fifo && o.attemptId !== undefined && taken.length) {
+        this.s.putAttempt.run(
+          queue.id,
+          o.attemptId,
+          o.now + RECEIVE_ATTEMPT_WINDOW_MS,
+          JSON.stringify(taken.map((m) => [m.rowId, m.receiptToken])),
+        );
+      }
+      return taken;
+    })();
+  }
+
+  private repeatAttempt(queueId: number, attemptId: string, now: number): StoredMessage[] | undefined {
+    const row = this.s.getAttempt.get(queueId, attemptId, now) as { receipts: string } | undefined;
+    if (!row) return undefined;
+    const out: StoredMessage[] = [];
+    for (const [rowId, token] of JSON.parse(row.receipts) as [number, string][]) {
+      const m = this.s.getMessage.get(rowId) as MessageRow | undefined;
+      // AWS: the same messages come back only while none of them was deleted or changed since.
+      if (!m || m.receipt_token !== token || m.queue_id !== queueId) return undefined;
+      out.push(toMessage(m));
+    }
+    return out;
+  }
+
+  private receiveStandard(queue: QueueRecord, o: ReceiveOptions): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    for (let round = 0; round < 4 && out.length < o.max; round++) {
+      const rows = this.s.selectVisible.all(queue.id, o.now, o.max - out.length) as MessageRow[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const taken = this.take(queue, row, o);
+        if (taken) out.push(taken);
+      }
+    }
+    return out;
+  }
+
+  private receiveFifo(queue: QueueRecord, o: ReceiveOptions): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    // AWS returns as many messages of one group as it can before moving to the next group.
+    const groups = this.s.selectAvailableGroups.all(queue.id, o.now, o.max) as { group_id: string }[];
+    for (const { group_id } of groups) {
+      if (out.length >= o.max) break;
+      const rows = this.s.selectGroupHead.all(queue.id, group_id, o.max - out.length) as MessageRow[];
+      for (const row of rows) {
+        if (row.visible_at > o.now) break; // order within a group: stop at the first message not yet visible
+        const taken = this.take(queue, row, o);
+        if (taken) out.push(taken);
+      }
+      this.refreshGroup(queue.id, group_id, o.now);
+    }
+    return out;
+  }
+
+  /** Receives one candidate row: drops it if expired, dead-letters it if over maxReceiveCount, else takes it. */
+  private take(queue: QueueRecord, row: MessageRow, o: ReceiveOptions): StoredMessage | undefined {
+    if (row.expires_at <= o.now) {
+      this.s.deleteMessage.run(row.id);
+      return undefined;
+    }
+    if (o.redrive && row.receive_count >= o.redrive.maxReceiveCount) {
+      const r = o.redrive;
+      this.moveRow(row, { queue: r.deadLetterQueue, retentionMs: r.retentionMs }, o.now, r.sourceArn);
+      return undefined;
+    }
+    const token = randomToken(9);
+    const firstReceivedAt = row.first_received_at ?? o.now;
+    const visibleAt = o.now + o.visibilityTimeoutMs;
+    this.s.markReceived.run(visibleAt, firstReceivedAt, token, row.id);
+    row.receive_count += 1;
+    row.first_received_at = firstReceivedAt;
+    row.receipt_token = token;
+    row.visible_at = visibleAt;
+    return toMessage(row);
+  }
+
+  /**
+   * Moves one message row into another queue, keeping its MessageId. As AWS does, a standard destination keeps the
+   * original enqueue time (retention counts from it); a FIFO destination starts the message afresh.
+   */
+  private moveRow(row: MessageRow, to: MoveDestination, now: number, sourceArn: string | undefined): void {
+    this.s.deleteMessage.run(row.id);
+    if (isFifoRow(row) && row.queue_id !== to.queue.id) this.refreshGroup(row.queue_id, row.group_id!, now);
+    const m = toMessage(row);
+    const sentAt = to.queue.fifo ? now : m.sentAt;
+    const moved: NewMessage = {
+      ...m,
+      sentAt,
+      visibleAt: now,
+      expiresAt: sentAt + to.retentionMs,
+      ...(sourceArn !== undefined ? { deadLetterSourceArn: sourceArn } : {}),
+    };
+    if (sourceArn === undefined) delete moved.deadLetterSourceArn;
+    if (to.queue.fifo && moved.groupId === undefined) moved.groupId = '';
+    this.insertRow(to.queue.id, moved, to.queue.fifo, row.receive_count, row.first_received_at);
+  }
+
+  /**
+   * A FIFO group is available when its oldest message is visible and none of its messages is in flight. Messages
+   * in flight are always among the first few of the group (a receive takes from the head, at most ten, and the
+   * group stays blocked until they are gone), so looking at the head of the group is enough.
+   */
+  private refreshGroup(queueId: number, groupId: string, now: number): void {
+    const head = this.s.selectGroupHead.all(queueId, groupId, 10) as MessageRow[];
+    if (head.length === 0) {
+      this.s.deleteGroup.run(queueId, groupId);
+      return;
+    }
+    let availableAt = head[0]!.visible_at;
+    for (const m of head) if (m.receive_count > 0 && m.visible_at > now && m.visible_at > availableAt) availableAt = m.visible_at;
+    this.s.updateGroup.run(availableAt, head[0]!.id, queueId, groupId);
+  }
+
+  async deleteMessage(queueId: number, rowId: number, token: string, now: number): Promise<ReceiptOutcome> {
+    return this.db.transaction((): ReceiptOutcome => {
+      const row = this.s.getMessage.get(rowId) as MessageRow | undefined;
+      if (!row || row.queue_id !== queueId) return 'gone';
+      // AWS: deleting with the handle of an earlier receive still deletes a standard-queue message; a FIFO
+      // queue ignores a handle that a later receive has replaced.
+      if (isFifoRow(row) && (row.receipt_token !== token || row.visible_at <= now)) return 'stale';
+      this.s.deleteMessage.run(rowId);
+      if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
+      return 'ok';
+    })();
+  }
+
+  async changeVisibility(queueId: number, rowId: number, token: string, visibleAt: number, now: number): Promise<ReceiptOutcome> {
+    return this.db.transaction((): ReceiptOutcome => {
+      const row = this.s.getMessage.get(rowId) as MessageRow | undefined;
+      if (!row || row.queue_id !== queueId) return 'gone';
+      if (row.receipt_token !== token) return 'stale';
+      this.s.setVisibleAt.run(visibleAt, rowId);
+      if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
+      return 'ok';
+    })();
+  }
+
+  async purge(queueId: number): Promise<void> {
+    this.db.transaction(() => {
+      this.s.purgeMessages.run(queueId);
+      this.s.purgeGroups.run(queueId);
+    })();
+  }
+
+  async counts(queueId: number, now: number): Promise<QueueCounts> {
+    const visible = (this.s.countVisible.get(queueId, now) as { n: number }).n;
+    const hidden = this.s.countHidden.get(queueId, now) as { inflight: number | null; delayed: number | null };
+    return { visible, inflight: hidden.inflight ?? 0, delayed: hidden.delayed ?? 0 };
+  }
+
+  async nextVisibleAt(queueId: number, now: number): Promise<number | undefined> {
+    const row = this.s.nextVisible.get(queueId, now) as { t: number | null } | undefined;
+    return row?.t ?? undefined;
+  }
+
+  async deleteExpired(now: number, limit: number): Promise<number[]> {
+    return this.db.transaction(() => {
+      const rows = this.s.selectExpired.all(now, limit) as MessageRow[];
+      const touched = new Set<number>();
+      for (const r of rows) {
+        this.s.deleteMessage.run(r.id);
+        if (isFifoRow(r)) this.refreshGroup(r.queue_id, r.group_id!, now);
+        touched.add(r.queue_id);
+      }
+      this.s.deleteExpiredDedup.run(now);
+      this.s.deleteExpiredAttempts.run(now);
+      return [...touched];
+    })();
+  }
+
+  async sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]> {
+    const rows = this.s.selectVisible.all(queueId, now, limit) as MessageRow[];
+    return [...new Set(rows.map((r) => r.dead_letter_source_arn ?? ''))];
+  }
+
+  async moveMessages(
+    sourceQueueId: number,
+    resolve: (sourceArn: string | undefined) => MoveDestination | undefined,
+    limit: number,
+    now: number,
+  ): Promise<{ moved: number; destinations: number[]; blocked: boolean }> {
+    return this.db.transaction(() => {
+      // Only visible messages move: one in flight still belongs to the consumer holding its receipt handle.
+      const rows = this.s.selectVisible.all(sourceQueueId, now, limit) as MessageRow[];
+      const destinations = new Set<number>();
+      let moved = 0;
+      for (const row of rows) {
+        const to = resolve(row.dead_letter_source_arn ?? undefined);
+        if (!to) return { moved, destinations: [...destinations], blocked: true };
+        // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
+        const clean = { ...row, receive_count: 0, first_received_at: null };
+        this.moveRow(clean, to, now, undefined);
+        destinations.add(to.queue.id);
+        moved++;
+      }
+      return { moved, destinations: [...destinations], blocked: false };
+    })();
+  }
+
+  async saveMoveTask(task: MoveTaskRecord): Promise<void> {
+    this.s.putMoveTask.run(task.taskHandle, task.sourceArn, JSON.stringify(task), task.startedAt);
+  }
+
+  async listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]> {
+    return (this.s.listMoveTasks.all(sourceArn, limit) as { record: string }[]).map((r) => parseMoveTask(r.record));
+  }
+
+  async listActiveMoveTasks(): Promise<MoveTaskRecord[]> {
+    return (this.s.listActiveMoveTasks.all() as { record: string }[]).map((r) => parseMoveTask(r.record));
+  }
+
+  async getMoveTask(taskHandle: string): Promise<MoveTaskRecord | undefined> {
+    const row = this.s.getMoveTask.get(taskHandle) as { record: string } | undefined;
+    return row && parseMoveTask(row.record);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Rows of FIFO queues carry a sequence number. (Standard-queue rows may carry a group id too, since fair queues
+ * accept MessageGroupId, but groups order nothing there.)
+ */
+function isFifoRow(row: MessageRow): boolean {
+  return row.sequence_number !== null;
+}
+
+function prepare(db: Database.Database) {
+  const q = (sql: string): Statement => db.prepare(sql);
+  return {
+    getQueue: q('SELECT * FROM queues WHERE account_id = ? AND region = ? AND name = ?'),
+    getQueueById: q('SELECT * FROM queues WHERE id = ?'),
+    insertQueue: q(
+      `INSERT INTO queues (account_id, region, name, fifo, attributes, tags, dead_letter_arn, created_at, modified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listQueues: q(
+      `SELECT * FROM queues WHERE account_id = ? AND region = ? AND name >= ? AND name < ? AND name > ?
+       ORDER BY name LIMIT ?`,
+    ),
+    listDeadLetterSources: q('SELECT * FROM queues WHERE dead_letter_arn = ? AND name > ? ORDER BY name LIMIT ?'),
+    updateQueue: q('UPDATE queues SET attributes = ?, tags = ?, dead_letter_arn = ?, modified_at = ? WHERE id = ?'),
+    deleteQueue: q('DELETE FROM queues WHERE id = ?'),
+    insertMessage: q(
+      `INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+         md5_system_attributes, sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id,
+         dedup_id, dead_letter_source_arn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    setSequence: q('UPDATE messages SET sequence_number = ? WHERE id = ?'),
+    getMessage: q('SELECT * FROM messages WHERE id = ?'),
+    selectVisible: q('SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?'),
+    markReceived: q(
+      `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, first_received_at = ?, receipt_token = ?
+       WHERE id = ?`,
+    ),
+    setVisibleAt: q('UPDATE messages SET visible_at = ? WHERE id = ?'),
+    deleteMessage: q('DELETE FROM messages WHERE id = ?'),
+    purgeMessages: q('DELETE FROM messages WHERE queue_id = ?'),
+    countVisible: q('SELECT count(*) AS n FROM messages WHERE queue_id = ? AND visible_at <= ?'),
+    countHidden: q(
+      `SELECT sum(receive_count > 0) AS inflight, sum(receive_count = 0) AS delayed
+       FROM messages WHERE queue_id = ? AND visible_at > ?`,
+    ),
+    nextVisible: q('SELECT min(visible_at) AS t FROM messages WHERE queue_id = ? AND visible_at > ?'),
+    selectExpired: q('SELECT id, queue_id, group_id, sequence_number FROM messages WHERE expires_at <= ? ORDER BY expires_at LIMIT ?'),
+    insertGroup: q('INSERT INTO fifo_groups (queue_id, group_id, available_at, head_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    updateGroup: q('UPDATE fifo_groups SET available_at = ?, head_id = ? WHERE queue_id = ? AND group_id = ?'),
+    deleteGroup: q('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?'),
+    purgeGroups: q('DELETE FROM fifo_groups WHERE queue_id = ?'),
+    selectAvailableGroups: q(
+      'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND available_at <= ? ORDER BY head_id LIMIT ?',
+    ),
+    selectGroupHead: q('SELECT * FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?'),
+    getDedup: q(
+      `SELECT message_id, sequence_number FROM fifo_dedup
+       WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?`,
+    ),
+    putDedup: q(
+      `INSERT INTO fifo_dedup (queue_id, scope, dedup_id, message_id, sequence_number, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (queue_id, scope, dedup_id) DO UPDATE SET message_id = excluded.message_id,
+         sequence_number = excluded.sequence_number, expires_at = excluded.expires_at`,
+    ),
+    purgeDedup: q('DELETE FROM fifo_dedup WHERE queue_id = ?'),
+    deleteExpiredDedup: q('DELETE FROM fifo_dedup WHERE expires_at <= ?'),
+    getAttempt: q('SELECT receipts FROM receive_attempts WHERE queue_id = ? AND attempt_id = ? AND expires_at > ?'),
+    putAttempt: q(
+      `INSERT INTO receive_attempts (queue_id, attempt_id, expires_at, receipts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (queue_id, attempt_id) DO UPDATE SET expires_at = excluded.expires_at, receipts = excluded.receipts`,
+    ),
+    purgeAttempts: q('DELETE FROM receive_attempts WHERE queue_id = ?'),
+    deleteExpiredAttempts: q('DELETE FROM receive_attempts WHERE expires_at <= ?'),
+    putMoveTask: q(
+      `INSERT INTO move_tasks (task_handle, source_arn, record, started_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (task_handle) DO UPDATE SET record = excluded.record`,
+    ),
+    listMoveTasks: q('SELECT record FROM move_tasks WHERE source_arn = ? ORDER BY started_at DESC LIMIT ?'),
+    listActiveMoveTasks: q(
+      `SELECT record FROM move_tasks WHERE json_extract(record, '$.status') IN ('RUNNING', 'CANCELLING') ORDER BY started_at`,
+    ),
+    getMoveTask: q('SELECT record FROM move_tasks WHERE task_handle = ?'),
+  };
+}

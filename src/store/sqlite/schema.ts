@@ -1,0 +1,102 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
+ * Never edit a migration that has shipped: add the next one.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE queues (
+    id INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fifo INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    dead_letter_arn TEXT,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (account_id, region, name)
+  );
+  CREATE INDEX queues_dead_letter ON queues (dead_letter_arn, name) WHERE dead_letter_arn IS NOT NULL;
+
+  -- One row per message. The row id is the order of arrival (FIFO sequence numbers derive from it).
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    md5_body TEXT NOT NULL,
+    attributes TEXT,
+    md5_attributes TEXT,
+    system_attributes TEXT,
+    md5_system_attributes TEXT,
+    sender_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    first_received_at INTEGER,
+    receipt_token TEXT,
+    group_id TEXT,
+    dedup_id TEXT,
+    sequence_number TEXT,
+    dead_letter_source_arn TEXT
+  );
+  -- What a receive looks for: the queue's messages that are visible now, earliest first.
+  CREATE INDEX messages_visible ON messages (queue_id, visible_at);
+  -- FIFO: a group's messages in order.
+  CREATE INDEX messages_group ON messages (queue_id, group_id, id) WHERE group_id IS NOT NULL;
+  CREATE INDEX messages_expiry ON messages (expires_at);
+
+  -- FIFO message groups that hold messages: when the group can next deliver, and its oldest message.
+  CREATE TABLE fifo_groups (
+    queue_id INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    available_at INTEGER NOT NULL,
+    head_id INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, group_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX fifo_groups_order ON fifo_groups (queue_id, head_id);
+
+  -- FIFO deduplication ids seen within the window.
+  CREATE TABLE fifo_dedup (
+    queue_id INTEGER NOT NULL,
+    scope TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue_id, scope, dedup_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX fifo_dedup_expiry ON fifo_dedup (expires_at);
+
+  -- FIFO ReceiveRequestAttemptId: the rows a receive returned, so a retried receive returns them again.
+  CREATE TABLE receive_attempts (
+    queue_id INTEGER NOT NULL,
+    attempt_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    receipts TEXT NOT NULL,
+    PRIMARY KEY (queue_id, attempt_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE move_tasks (
+    task_handle TEXT PRIMARY KEY,
+    source_arn TEXT NOT NULL,
+    record TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+  );
+  CREATE INDEX move_tasks_source ON move_tasks (source_arn, started_at);
+  `,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
