@@ -190,13 +190,25 @@ export class SqliteStore implements Store {
 
   private receiveStandard(queue: QueueRecord, o: ReceiveOptions): StoredMessage[] {
     const out: StoredMessage[] = [];
+    // Rows already looked at: with a visibility timeout of 0 a taken message is still visible to the next round.
+    const seen = new Set<number>();
     for (let round = 0; round < 4 && out.length < o.max; round++) {
-      const rows = this.s.selectVisible.all(queue.id, o.now, o.max - out.length) as MessageRow[];
-      if (rows.length === 0) break;
+      const rows = this.s.selectVisible.all(queue.id, o.now, o.max - out.length + seen.size) as MessageRow[];
+      let fresh = 0;
+      let taken = 0;
       for (const row of rows) {
-        const taken = this.take(queue, row, o);
-        if (taken) out.push(taken);
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        fresh++;
+        const message = this.take(queue, row, o);
+        if (message) {
+          out.push(message);
+          taken++;
+        }
+        if (out.length >= o.max) break;
       }
+      // Another round only helps when this one dropped expired or dead-lettered rows.
+      if (fresh === 0 || taken === fresh) break;
     }
     return out;
   }

@@ -1,0 +1,35 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient as QuerySQSClient } from 'sqs-query';
+import { startPostbox, type Postbox, type PostboxOptions } from '../../src/index.js';
+import { ManualClock } from '../../src/core/clock.js';
+
+export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** A Postbox in this process, in memory, on a free port, quiet. */
+export async function startTestPostbox(options: PostboxOptions = {}): Promise<Postbox> {
+  return startPostbox({ port: 0, host: '127.0.0.1', memory: true, logLevel: 'silent', ...options });
+}
+
+/** The current SDK (AWS JSON 1.0 protocol). */
+export function jsonClient(endpoint: string, region = 'us-east-1', accessKeyId = 'test'): SQSClient {
+  return new SQSClient({ endpoint, region, credentials: { ...credentials, accessKeyId }, maxAttempts: 1 });
+}
+
+/** @aws-sdk/client-sqs 3.445.0, the last release that speaks the AWS Query protocol. */
+export function queryClient(endpoint: string, region = 'us-east-1', accessKeyId = 'test'): QuerySQSClient {
+  return new QuerySQSClient({ endpoint, region, credentials: { ...credentials, accessKeyId }, maxAttempts: 1 });
+}
+
+/** A Postbox driven by a ManualClock, so tests move time instead of sleeping. */
+export async function startClockedPostbox(options: PostboxOptions = {}): Promise<{ postbox: Postbox; clock: ManualClock }> {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const postbox = await startTestPostbox({ ...options, clock });
+  return { postbox, clock };
+}
+
+let counter = 0;
+/** A queue name unique within the test run. */
+export const uniqueName = (prefix = 'q'): string => `${prefix}-${process.pid}-${++counter}`;
+
+/** Lets pending I/O and timers run (for a request in flight to reach the server), without waiting on wall time. */
+export const settle = (ms = 20): Promise<void> => new Promise((r) => setTimeout(r, ms));
