@@ -13,6 +13,8 @@ export interface CallContext {
   readonly path: string;
   readonly protocol: 'json' | 'query';
   readonly accessKeyId: string | undefined;
+  /** The `X-Amzn-Trace-Id` header, which SQS keeps as a message's AWSTraceHeader. */
+  readonly traceHeader?: string | undefined;
 }
 
 export type Action = (input: any, ctx: CallContext) => unknown;

@@ -123,7 +123,7 @@ export class Dispatcher {
     const accessKeyId = scope?.accessKeyId;
     // As LocalStack does: an access key id of exactly twelve digits is the account to act as.
     const accountId = accessKeyId && TWELVE_DIGITS.test(accessKeyId) ? accessKeyId : this.options.defaultAccountId;
-    return { requestId, region, accountId, host, path: call.path, protocol, accessKeyId };
+    return { requestId, region, accountId, host, path: call.path, protocol, accessKeyId, traceHeader: header(call.headers, 'x-amzn-trace-id') };
   }
 
   private toAwsError(err: unknown): AwsError {

@@ -1,6 +1,6 @@
 import { AwsError } from '../core/errors.js';
 import type { QueueKey } from '../store/contract.js';
-import { parseQueueArn } from './queue-ref.js';
+import { parseQueueArn, queueArn } from './queue-ref.js';
 import type { SqsRuntime } from './runtime.js';
 
 /**
@@ -24,6 +24,18 @@ export async function checkRedriveTarget(rt: SqsRuntime, attributes: Record<stri
   }
   if (key.accountId === self.accountId && key.region === self.region && key.name === self.name) {
     throw new AwsError('InvalidParameterValue', `Value ${raw} for parameter RedrivePolicy is invalid. Reason: A queue cannot be its own dead-letter queue.`);
+  }
+  // The dead-letter queue's RedriveAllowPolicy says which source queues may use it.
+  const allow = target.attributes['RedriveAllowPolicy'];
+  if (allow) {
+    const { redrivePermission, sourceQueueArns } = JSON.parse(allow) as { redrivePermission: string; sourceQueueArns?: string[] };
+    const selfArn = queueArn(self);
+    if (redrivePermission === 'denyAll' || (redrivePermission === 'byQueue' && !sourceQueueArns?.includes(selfArn))) {
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Value ${raw} for parameter RedrivePolicy is invalid. Reason: Queue ${deadLetterTargetArn} does not allow ${selfArn} to use it as a dead-letter queue (RedriveAllowPolicy).`,
+      );
+    }
   }
 }
 

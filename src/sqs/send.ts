@@ -51,8 +51,10 @@ export function prepareSend(queue: QueueRecord, entry: SendMessageBatchRequestEn
   if (size > maxSize) {
     throw new AwsError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
   }
-  const system = entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length ? entry.MessageSystemAttributes : undefined;
+  let system = entry.MessageSystemAttributes && Object.keys(entry.MessageSystemAttributes).length ? entry.MessageSystemAttributes : undefined;
   if (system) checkSystemAttributes(system);
+  // AWS takes the X-Ray trace header from the request when the message names none.
+  else if (ctx.traceHeader) system = { AWSTraceHeader: { DataType: 'String', StringValue: ctx.traceHeader } };
 
   let delaySeconds = numberAttribute(queue, 'DelaySeconds', 0);
   if (entry.DelaySeconds !== undefined) {

@@ -217,6 +217,33 @@ describe('Queue attributes', () => {
     assert.deepEqual(after.queueUrls, []);
   });
 
+  test('RedriveAllowPolicy decides which sources may use a dead-letter queue', async () => {
+    const deny = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('deny'), Attributes: { RedriveAllowPolicy: '{"redrivePermission":"denyAll"}' } }));
+    const denyArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: deny.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await rejects(
+      sqs.send(new CreateQueueCommand({ QueueName: uniqueName(), Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: denyArn, maxReceiveCount: 1 }) } })),
+      'InvalidParameterValue',
+      400,
+    );
+    const allowedName = uniqueName('allowed');
+    const allowedArn = `arn:aws:sqs:us-east-1:000000000000:${allowedName}`;
+    const by = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: uniqueName('by'),
+        Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [allowedArn] }) },
+      }),
+    );
+    const byArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: by.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const policy = JSON.stringify({ deadLetterTargetArn: byArn, maxReceiveCount: 1 });
+    await sqs.send(new CreateQueueCommand({ QueueName: allowedName, Attributes: { RedrivePolicy: policy } }));
+    await rejects(sqs.send(new CreateQueueCommand({ QueueName: uniqueName(), Attributes: { RedrivePolicy: policy } })), 'InvalidParameterValue', 400);
+    await rejects(
+      sqs.send(new CreateQueueCommand({ QueueName: uniqueName(), Attributes: { RedriveAllowPolicy: '{"redrivePermission":"sometimes"}' } })),
+      'InvalidParameterValue',
+      400,
+    );
+  });
+
   test('a KMS key turns SSE-SQS off; both at once is refused', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(), Attributes: { KmsMasterKeyId: 'alias/aws/sqs' } }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
