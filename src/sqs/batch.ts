@@ -31,3 +31,15 @@ export function checkBatchEntries(entries: { Id?: string }[] | undefined, entryN
 export function entryError(id: string, err: AwsError): BatchResultErrorEntry {
   return { Id: id, SenderFault: err.kind.fault === 'Sender', Code: err.kind.queryCode, Message: err.message };
 }
+
+/** Successful and Failed lists of a batch whose entries ran in order, `outcomes[i]` undefined for success. */
+export function batchResult(entries: { Id: string }[], outcomes: (AwsError | undefined)[]) {
+  const successful: { Id: string }[] = [];
+  const failed: BatchResultErrorEntry[] = [];
+  entries.forEach((e, i) => {
+    const err = outcomes[i];
+    if (err) failed.push(entryError(e.Id, err));
+    else successful.push({ Id: e.Id });
+  });
+  return { Successful: successful, Failed: failed };
+}

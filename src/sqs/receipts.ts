@@ -1,37 +1,82 @@
 import { AwsError, invalidParameter } from '../core/errors.js';
+import type { QueueRecord, ReceiptOutcome, ReceiptRef } from '../store/contract.js';
 import * as L from './limits.js';
-import type { QueueRecord } from '../store/contract.js';
 import { decodeReceipt, expiredReceipt, invalidReceipt } from './receipt.js';
 import type { SqsRuntime } from './runtime.js';
 
-/** DeleteMessage for one handle; shared by DeleteMessage and DeleteMessageBatch. */
-export async function deleteByHandle(rt: SqsRuntime, queue: QueueRecord, handle: string | undefined): Promise<void> {
-  if (handle === undefined || handle === '') throw new AwsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
-  const r = decodeReceipt(handle);
-  if (r.queueId !== queue.id) throw invalidReceipt(handle);
-  const outcome = await rt.store.deleteMessage(queue.id, r.rowId, r.token, rt.clock.now());
-  // AWS: deleting an already-deleted message succeeds; a FIFO queue refuses a handle whose receive has lapsed.
-  if (outcome === 'stale') throw expiredReceipt(handle);
+/** One entry of a delete or visibility change: its handle, and the new timeout for a visibility change. */
+export interface HandleEntry {
+  handle: string | undefined;
+  timeout?: number | undefined;
 }
 
-/** ChangeMessageVisibility for one handle; shared with the batch form. */
-export async function changeVisibilityByHandle(
-  rt: SqsRuntime,
-  queue: QueueRecord,
-  handle: string | undefined,
-  timeout: number | undefined,
-): Promise<void> {
+/** Per entry: undefined when it succeeded, else the error AWS gives for it. */
+export type EntryOutcome = AwsError | undefined;
+
+function checkHandle(queue: QueueRecord, handle: string | undefined): ReceiptRef {
   if (handle === undefined || handle === '') throw new AwsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
-  if (timeout === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
-  if (timeout < 0 || timeout > L.VISIBILITY_TIMEOUT_MAX) {
-    throw invalidParameter('VisibilityTimeout', timeout, `VisibilityTimeout must be an integer between 0 and ${L.VISIBILITY_TIMEOUT_MAX}.`);
-  }
   const r = decodeReceipt(handle);
   if (r.queueId !== queue.id) throw invalidReceipt(handle);
-  const now = rt.clock.now();
-  const outcome = await rt.store.changeVisibility(queue.id, r.rowId, r.token, now + timeout * 1000, now);
-  if (outcome === 'gone' || outcome === 'stale') {
-    throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
+  return { rowId: r.rowId, token: r.token };
+}
+
+/**
+ * Runs the store call for the entries whose handles are well formed (one transaction for all of them) and maps
+ * every entry to its outcome, in order.
+ */
+async function forEntries<T extends ReceiptRef>(
+  entries: HandleEntry[],
+  prepare: (e: HandleEntry) => T,
+  run: (refs: T[]) => Promise<ReceiptOutcome[]>,
+  failure: (outcome: ReceiptOutcome, handle: string) => AwsError | undefined,
+): Promise<EntryOutcome[]> {
+  const outcomes: EntryOutcome[] = new Array(entries.length);
+  const refs: T[] = [];
+  const positions: number[] = [];
+  entries.forEach((e, i) => {
+    try {
+      refs.push(prepare(e));
+      positions.push(i);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      outcomes[i] = err;
+    }
+  });
+  if (refs.length) {
+    const results = await run(refs);
+    results.forEach((r, k) => (outcomes[positions[k]!] = failure(r, entries[positions[k]!]!.handle!)));
   }
-  if (timeout === 0) rt.waiters.notify(queue.id);
+  return outcomes;
+}
+
+/** DeleteMessage for one or many handles. */
+export function deleteByHandles(rt: SqsRuntime, queue: QueueRecord, entries: HandleEntry[]): Promise<EntryOutcome[]> {
+  return forEntries(
+    entries,
+    (e) => checkHandle(queue, e.handle),
+    (refs) => rt.store.deleteMessages(queue.id, refs, rt.clock.now()),
+    // AWS: deleting an already-deleted message succeeds; a FIFO queue refuses a handle whose receive has lapsed.
+    (outcome, handle) => (outcome === 'stale' ? expiredReceipt(handle) : undefined),
+  );
+}
+
+/** ChangeMessageVisibility for one or many handles. */
+export async function changeVisibilityByHandles(rt: SqsRuntime, queue: QueueRecord, entries: HandleEntry[]): Promise<EntryOutcome[]> {
+  const now = rt.clock.now();
+  const outcomes = await forEntries(
+    entries,
+    (e) => {
+      if (e.timeout === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter VisibilityTimeout.');
+      if (e.timeout < 0 || e.timeout > L.VISIBILITY_TIMEOUT_MAX) {
+        throw invalidParameter('VisibilityTimeout', e.timeout, `VisibilityTimeout must be an integer between 0 and ${L.VISIBILITY_TIMEOUT_MAX}.`);
+      }
+      return { ...checkHandle(queue, e.handle), visibleAt: now + e.timeout * 1000 };
+    },
+    (refs) => rt.store.changeVisibilities(queue.id, refs, now),
+    (outcome, handle) =>
+      outcome === 'ok' ? undefined : invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.'),
+  );
+  // A message made visible now may be what a waiting long poll is waiting for.
+  if (entries.some((e, i) => e.timeout === 0 && outcomes[i] === undefined)) rt.waiters.notify(queue.id);
+  return outcomes;
 }

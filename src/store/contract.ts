@@ -17,10 +17,10 @@ export interface QueueRecord extends QueueKey {
   readonly id: number;
   readonly fifo: boolean;
   /** Settable attributes exactly as AWS returns them (string values), defaults included. */
-  attributes: Record<string, string>;
-  tags: Record<string, string>;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
   readonly createdAt: number;
-  modifiedAt: number;
+  readonly modifiedAt: number;
 }
 
 /** A message as written by a send (or moved in from elsewhere). */
@@ -76,7 +76,13 @@ export interface ReceiveOptions {
   attemptId?: string;
 }
 
-export type ReceiptOutcome = 'ok' | 'gone' | 'stale' | 'notInflight';
+export type ReceiptOutcome = 'ok' | 'gone' | 'stale';
+
+/** What a receipt handle names: a message row and the token of the receive that produced the handle. */
+export interface ReceiptRef {
+  rowId: number;
+  token: string;
+}
 
 export interface QueueCounts {
   visible: number;
@@ -119,6 +125,10 @@ export interface Store {
   receive(queue: QueueRecord, options: ReceiveOptions): Promise<StoredMessage[]>;
   deleteMessage(queueId: number, rowId: number, receiptToken: string, now: number): Promise<ReceiptOutcome>;
   changeVisibility(queueId: number, rowId: number, receiptToken: string, visibleAt: number, now: number): Promise<ReceiptOutcome>;
+  /** Several deletes in one transaction; outcomes in the order given. */
+  deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]>;
+  /** Several visibility changes in one transaction; outcomes in the order given. */
+  changeVisibilities(queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number): Promise<ReceiptOutcome[]>;
   purge(queueId: number): Promise<void>;
   counts(queueId: number, now: number): Promise<QueueCounts>;
   /** The earliest moment after `now` at which a message of the queue becomes visible, if any. */

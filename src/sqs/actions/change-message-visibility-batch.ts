@@ -1,24 +1,13 @@
-import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
-import { checkBatchEntries, entryError } from '../batch.js';
+import { batchResult, checkBatchEntries } from '../batch.js';
 import { resolveQueue } from '../queue-ref.js';
-import { changeVisibilityByHandle } from '../receipts.js';
+import { changeVisibilityByHandles } from '../receipts.js';
 import type { SqsRuntime } from '../runtime.js';
-import type { BatchEntry, BatchInput, BatchResultErrorEntry } from '../types.js';
+import type { BatchEntry, BatchInput } from '../types.js';
 
 export async function changeMessageVisibilityBatch(rt: SqsRuntime, input: BatchInput, ctx: CallContext) {
   const queue = await resolveQueue(rt.store, ctx, input.QueueUrl);
   const entries = checkBatchEntries(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry') as (BatchEntry & { Id: string })[];
-  const successful: { Id: string }[] = [];
-  const failed: BatchResultErrorEntry[] = [];
-  for (const entry of entries) {
-    try {
-      await changeVisibilityByHandle(rt, queue, entry.ReceiptHandle, entry.VisibilityTimeout);
-      successful.push({ Id: entry.Id });
-    } catch (err) {
-      if (!(err instanceof AwsError)) throw err;
-      failed.push(entryError(entry.Id, err));
-    }
-  }
-  return { Successful: successful, Failed: failed };
+  const outcomes = await changeVisibilityByHandles(rt, queue, entries.map((e) => ({ handle: e.ReceiptHandle, timeout: e.VisibilityTimeout })));
+  return batchResult(entries, outcomes);
 }

@@ -46,9 +46,8 @@ export async function addPermission(rt: SqsRuntime, input: AddPermissionInput, c
     Action: actions.length === 1 ? actions[0]! : actions,
     Resource: arn,
   });
-  queue.attributes['Policy'] = JSON.stringify(policy);
-  queue.modifiedAt = rt.clock.now();
-  await rt.store.updateQueue(queue);
+  const attributes = { ...queue.attributes, Policy: JSON.stringify(policy) };
+  await rt.store.updateQueue({ ...queue, attributes, modifiedAt: rt.clock.now() });
   return {};
 }
 
@@ -63,9 +62,9 @@ export async function removePermission(rt: SqsRuntime, input: RemovePermissionIn
     throw invalidParameter('Label', label, "can't find label.");
   }
   // Removing the last statement removes the Policy attribute.
-  if (remaining.length) queue.attributes['Policy'] = JSON.stringify({ ...policy, Statement: remaining });
-  else delete queue.attributes['Policy'];
-  queue.modifiedAt = rt.clock.now();
-  await rt.store.updateQueue(queue);
+  const attributes = { ...queue.attributes };
+  if (remaining.length) attributes['Policy'] = JSON.stringify({ ...policy, Statement: remaining });
+  else delete attributes['Policy'];
+  await rt.store.updateQueue({ ...queue, attributes, modifiedAt: rt.clock.now() });
   return {};
 }

@@ -20,9 +20,7 @@ export async function setQueueAttributes(rt: SqsRuntime, input: SetQueueAttribut
   // An empty string removes an optional attribute (Policy, RedrivePolicy, RedriveAllowPolicy, KmsMasterKeyId).
   for (const [k, v] of Object.entries(attributes)) if (v === '') delete attributes[k];
   await checkRedriveTarget(rt, attributes, queue.fifo, queue);
-  queue.attributes = attributes;
-  queue.modifiedAt = rt.clock.now();
-  await rt.store.updateQueue(queue);
+  await rt.store.updateQueue({ ...queue, attributes, modifiedAt: rt.clock.now() });
   // A shorter delay or wait may make messages visible sooner than a waiting long poll planned for.
   rt.waiters.notify(queue.id);
   return {};

@@ -12,8 +12,7 @@ export async function tagQueue(rt: SqsRuntime, input: TagQueueInput, ctx: CallCo
   }
   const tags = { ...queue.tags, ...input.Tags };
   validateTags(tags);
-  queue.tags = tags;
-  await rt.store.updateQueue(queue);
+  await rt.store.updateQueue({ ...queue, tags });
   return {};
 }
 
@@ -22,8 +21,9 @@ export async function untagQueue(rt: SqsRuntime, input: UntagQueueInput, ctx: Ca
   if (!input.TagKeys || input.TagKeys.length === 0) {
     throw new AwsError('MissingParameter', 'The request must contain the parameter TagKeys.');
   }
-  for (const key of input.TagKeys) delete queue.tags[key];
-  await rt.store.updateQueue(queue);
+  const tags = { ...queue.tags };
+  for (const key of input.TagKeys) delete tags[key];
+  await rt.store.updateQueue({ ...queue, tags });
   return {};
 }
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { randomToken } from '../../core/ids.js';
 import type {
+  ReceiptRef,
   FifoSendOptions,
   MoveDestination,
   MoveTaskRecord,
@@ -16,6 +17,7 @@ import type {
   StoredMessage,
 } from '../contract.js';
 import { deadLetterArnOf, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
+import { GroupCommit } from './group-commit.js';
 import { migrate } from './schema.js';
 
 export interface SqliteOptions {
@@ -42,6 +44,14 @@ export class SqliteStore implements Store {
   readonly engine = 'sqlite';
   private readonly db: Database.Database;
   private readonly s: ReturnType<typeof prepare>;
+  private readonly group: GroupCommit;
+  /** Queue records by id and by key. This process is the file's only writer, so the cache is always current. */
+  private readonly queuesById = new Map<number, QueueRecord>();
+  private readonly queuesByKey = new Map<string, QueueRecord>();
+  /** Receipt tokens: a random prefix per process and a counter — unique, and far cheaper than random bytes each. */
+  private readonly tokenPrefix = randomToken(6);
+  private tokenCounter = 0;
+  private readonly markReceivedStatements = new Map<number, Statement>();
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.path);
@@ -51,63 +61,137 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = OFF');
     migrate(this.db);
     this.s = prepare(this.db);
+    this.group = new GroupCommit(this.db, () => this.forgetQueues());
+    this.tx = this.transactions();
+  }
+
+  private readonly tx: ReturnType<SqliteStore['transactions']>;
+
+  /** Each operation's transaction function, built once; inside a commit group each runs as a savepoint. */
+  private transactions() {
+    const t = <A extends unknown[], R>(fn: (...args: A) => R) => this.db.transaction(fn);
+    return {
+      createQueue: t((q: Omit<QueueRecord, 'id'>) => this.createQueueTx(q)),
+      updateQueue: t((q: QueueRecord) => {
+        this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id);
+      }),
+      deleteQueue: t((id: number) => {
+        this.s.deleteQueue.run(id);
+        this.s.purgeMessages.run(id);
+        this.s.purgeGroups.run(id);
+        this.s.purgeDedup.run(id);
+        this.s.purgeAttempts.run(id);
+      }),
+      send: t((queueId: number, messages: NewMessage[], fifo: FifoSendOptions | undefined) =>
+        messages.map((m) => this.insertOne(queueId, m, fifo)),
+      ),
+      receive: t((queue: QueueRecord, o: ReceiveOptions) => this.receiveTx(queue, o)),
+      deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
+        receipts.map((r) => this.deleteOneTx(queueId, r, now)),
+      ),
+      changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number) =>
+        changes.map((c) => this.changeVisibilityTx(queueId, c, now)),
+      ),
+      purge: t((queueId: number) => {
+        this.s.purgeMessages.run(queueId);
+        this.s.purgeGroups.run(queueId);
+      }),
+      deleteExpired: t((now: number, limit: number) => this.deleteExpiredTx(now, limit)),
+      moveMessages: t(
+        (sourceQueueId: number, resolve: (arn: string | undefined) => MoveDestination | undefined, limit: number, now: number) =>
+          this.moveMessagesTx(sourceQueueId, resolve, limit, now),
+      ),
+    };
+  }
+
+  private nextToken(): string {
+    return this.tokenPrefix + (this.tokenCounter++).toString(36);
+  }
+
+  private remember(q: QueueRecord): QueueRecord {
+    Object.freeze(q.attributes);
+    Object.freeze(q.tags);
+    Object.freeze(q);
+    this.queuesById.set(q.id, q);
+    this.queuesByKey.set(keyOf(q), q);
+    return q;
+  }
+
+  private forgetQueues(): void {
+    this.queuesById.clear();
+    this.queuesByKey.clear();
   }
 
   async createQueue(q: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }> {
-    return this.db.transaction(() => {
-      const existing = this.s.getQueue.get(q.accountId, q.region, q.name) as QueueRow | undefined;
-      if (existing) return { queue: toQueue(existing), created: false };
-      const info = this.s.insertQueue.run(
-        q.accountId,
-        q.region,
-        q.name,
-        q.fifo ? 1 : 0,
-        JSON.stringify(q.attributes),
-        JSON.stringify(q.tags),
-        deadLetterArnOf(q.attributes),
-        q.createdAt,
-        q.modifiedAt,
-      );
-      return { queue: { ...q, id: Number(info.lastInsertRowid) }, created: true };
-    })();
+    return this.group.write(() => this.tx.createQueue(q));
+  }
+
+  private createQueueTx(q: Omit<QueueRecord, 'id'>): { queue: QueueRecord; created: boolean } {
+    const existing = this.s.getQueue.get(q.accountId, q.region, q.name) as QueueRow | undefined;
+    if (existing) return { queue: this.remember(toQueue(existing)), created: false };
+    const info = this.s.insertQueue.run(
+      q.accountId,
+      q.region,
+      q.name,
+      q.fifo ? 1 : 0,
+      JSON.stringify(q.attributes),
+      JSON.stringify(q.tags),
+      deadLetterArnOf(q.attributes),
+      q.createdAt,
+      q.modifiedAt,
+    );
+    return { queue: this.remember({ ...q, attributes: { ...q.attributes }, tags: { ...q.tags }, id: Number(info.lastInsertRowid) }), created: true };
   }
 
   async getQueue(key: QueueKey): Promise<QueueRecord | undefined> {
-    const row = this.s.getQueue.get(key.accountId, key.region, key.name) as QueueRow | undefined;
-    return row && toQueue(row);
+    const cached = this.queuesByKey.get(keyOf(key));
+    if (cached) return cached;
+    return this.group.read(() => {
+      const row = this.s.getQueue.get(key.accountId, key.region, key.name) as QueueRow | undefined;
+      return row && this.remember(toQueue(row));
+    });
   }
 
   async getQueueById(id: number): Promise<QueueRecord | undefined> {
-    const row = this.s.getQueueById.get(id) as QueueRow | undefined;
-    return row && toQueue(row);
+    const cached = this.queuesById.get(id);
+    if (cached) return cached;
+    return this.group.read(() => {
+      const row = this.s.getQueueById.get(id) as QueueRow | undefined;
+      return row && this.remember(toQueue(row));
+    });
   }
 
   async listQueues(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number) {
     // `name >= prefix AND name < prefix + U+FFFF` keeps the prefix search on the unique index.
-    const rows = this.s.listQueues.all(accountId, region, prefix, prefix + '\uffff', startAfter ?? '', limit) as QueueRow[];
-    return rows.map(toQueue);
+    return this.group.read(() => {
+      const rows = this.s.listQueues.all(accountId, region, prefix, prefix + '\uffff', startAfter ?? '', limit) as QueueRow[];
+      return rows.map(toQueue);
+    });
   }
 
   async listDeadLetterSources(deadLetterArn: string, startAfter: string | undefined, limit: number) {
-    return (this.s.listDeadLetterSources.all(deadLetterArn, startAfter ?? '', limit) as QueueRow[]).map(toQueue);
+    return this.group.read(() => (this.s.listDeadLetterSources.all(deadLetterArn, startAfter ?? '', limit) as QueueRow[]).map(toQueue));
   }
 
   async updateQueue(q: QueueRecord): Promise<void> {
-    this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id);
+    await this.group.write(() => {
+      this.tx.updateQueue(q);
+      this.remember({ ...q, attributes: { ...q.attributes }, tags: { ...q.tags } });
+    });
   }
 
   async deleteQueue(id: number): Promise<void> {
-    this.db.transaction(() => {
-      this.s.deleteQueue.run(id);
-      this.s.purgeMessages.run(id);
-      this.s.purgeGroups.run(id);
-      this.s.purgeDedup.run(id);
-      this.s.purgeAttempts.run(id);
-    })();
+    await this.group.write(() => {
+      this.tx.deleteQueue(id);
+      const q = this.queuesById.get(id);
+      this.queuesById.delete(id);
+      if (q) this.queuesByKey.delete(keyOf(q));
+      else this.forgetQueues();
+    });
   }
 
   async send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]> {
-    return this.db.transaction(() => messages.map((m) => this.insertOne(queue.id, m, fifo)))();
+    return this.group.write(() => this.tx.send(queue.id, messages, fifo));
   }
 
   private insertOne(queueId: number, m: NewMessage, fifo: FifoSendOptions | undefined): SendResult {
@@ -157,22 +241,25 @@ export class SqliteStore implements Store {
   }
 
   async receive(queue: QueueRecord, o: ReceiveOptions): Promise<StoredMessage[]> {
-    return this.db.transaction(() => {
-      if (queue.fifo && o.attemptId !== undefined) {
-        const repeat = this.repeatAttempt(queue.id, o.attemptId, o.now);
-        if (repeat) return repeat;
-      }
-      const taken = queue.fifo ? this.receiveFifo(queue, o) : this.receiveStandard(queue, o);
-      if (queue.fifo && o.attemptId !== undefined && taken.length) {
-        this.s.putAttempt.run(
-          queue.id,
-          o.attemptId,
-          o.now + RECEIVE_ATTEMPT_WINDOW_MS,
-          JSON.stringify(taken.map((m) => [m.rowId, m.receiptToken])),
-        );
-      }
-      return taken;
-    })();
+    return this.group.write(() => this.tx.receive(queue, o));
+  }
+
+  private receiveTx(queue: QueueRecord, options: ReceiveOptions): StoredMessage[] {
+    const o: ReceiveRun = { ...options, token: this.nextToken(), taken: [] };
+    if (queue.fifo && o.attemptId !== undefined) {
+      const repeat = this.repeatAttempt(queue.id, o.attemptId, o.now);
+      if (repeat) return repeat;
+    }
+    const taken = queue.fifo ? this.receiveFifo(queue, o) : this.receiveStandard(queue, o);
+    if (queue.fifo && o.attemptId !== undefined && taken.length) {
+      this.s.putAttempt.run(
+        queue.id,
+        o.attemptId,
+        o.now + RECEIVE_ATTEMPT_WINDOW_MS,
+        JSON.stringify(taken.map((m) => [m.rowId, m.receiptToken])),
+      );
+    }
+    return taken;
   }
 
   private repeatAttempt(queueId: number, attemptId: string, now: number): StoredMessage[] | undefined {
@@ -188,7 +275,7 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  private receiveStandard(queue: QueueRecord, o: ReceiveOptions): StoredMessage[] {
+  private receiveStandard(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
     const out: StoredMessage[] = [];
     // Rows already looked at: with a visibility timeout of 0 a taken message is still visible to the next round.
     const seen = new Set<number>();
@@ -210,10 +297,11 @@ export class SqliteStore implements Store {
       // Another round only helps when this one dropped expired or dead-lettered rows.
       if (fresh === 0 || taken === fresh) break;
     }
+    this.markTaken(o);
     return out;
   }
 
-  private receiveFifo(queue: QueueRecord, o: ReceiveOptions): StoredMessage[] {
+  private receiveFifo(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
     const out: StoredMessage[] = [];
     // AWS returns as many messages of one group as it can before moving to the next group.
     const groups = this.s.selectAvailableGroups.all(queue.id, o.now, o.max) as { group_id: string }[];
@@ -225,13 +313,14 @@ export class SqliteStore implements Store {
         const taken = this.take(queue, row, o);
         if (taken) out.push(taken);
       }
+      this.markTaken(o);
       this.refreshGroup(queue.id, group_id, o.now);
     }
     return out;
   }
 
   /** Receives one candidate row: drops it if expired, dead-letters it if over maxReceiveCount, else takes it. */
-  private take(queue: QueueRecord, row: MessageRow, o: ReceiveOptions): StoredMessage | undefined {
+  private take(queue: QueueRecord, row: MessageRow, o: ReceiveRun): StoredMessage | undefined {
     if (row.expires_at <= o.now) {
       this.s.deleteMessage.run(row.id);
       return undefined;
@@ -241,15 +330,28 @@ export class SqliteStore implements Store {
       this.moveRow(row, { queue: r.deadLetterQueue, retentionMs: r.retentionMs }, o.now, r.sourceArn);
       return undefined;
     }
-    const token = randomToken(9);
-    const firstReceivedAt = row.first_received_at ?? o.now;
-    const visibleAt = o.now + o.visibilityTimeoutMs;
-    this.s.markReceived.run(visibleAt, firstReceivedAt, token, row.id);
     row.receive_count += 1;
-    row.first_received_at = firstReceivedAt;
-    row.receipt_token = token;
-    row.visible_at = visibleAt;
+    row.first_received_at ??= o.now;
+    row.receipt_token = o.token;
+    row.visible_at = o.now + o.visibilityTimeoutMs;
+    o.taken.push(row.id);
     return toMessage(row);
+  }
+
+  /** Writes the receive of the rows `take` collected, in one statement. */
+  private markTaken(o: ReceiveRun): void {
+    if (o.taken.length === 0) return;
+    let stmt = this.markReceivedStatements.get(o.taken.length);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
+           first_received_at = coalesce(first_received_at, ?), receipt_token = ?
+         WHERE id IN (${o.taken.map(() => '?').join(', ')})`,
+      );
+      this.markReceivedStatements.set(o.taken.length, stmt);
+    }
+    stmt.run(o.now + o.visibilityTimeoutMs, o.now, o.token, ...o.taken);
+    o.taken.length = 0;
   }
 
   /**
@@ -290,65 +392,83 @@ export class SqliteStore implements Store {
   }
 
   async deleteMessage(queueId: number, rowId: number, token: string, now: number): Promise<ReceiptOutcome> {
-    return this.db.transaction((): ReceiptOutcome => {
-      const row = this.s.getMessage.get(rowId) as MessageRow | undefined;
-      if (!row || row.queue_id !== queueId) return 'gone';
-      // AWS: deleting with the handle of an earlier receive still deletes a standard-queue message; a FIFO
-      // queue ignores a handle that a later receive has replaced.
-      if (isFifoRow(row) && (row.receipt_token !== token || row.visible_at <= now)) return 'stale';
-      this.s.deleteMessage.run(rowId);
-      if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
-      return 'ok';
-    })();
+    return (await this.deleteMessages(queueId, [{ rowId, token }], now))[0]!;
+  }
+
+  async deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]> {
+    return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
+  }
+
+  private deleteOneTx(queueId: number, r: ReceiptRef, now: number): ReceiptOutcome {
+    // Standard queues delete whatever handle names the message (AWS), so one statement does it.
+    if (this.queuesById.get(queueId)?.fifo === false) {
+      return this.s.deleteInQueue.run(r.rowId, queueId).changes ? 'ok' : 'gone';
+    }
+    const row = this.s.getReceiptState.get(r.rowId) as MessageRow | undefined;
+    if (!row || row.queue_id !== queueId) return 'gone';
+    // AWS: deleting with the handle of an earlier receive still deletes a standard-queue message; a FIFO
+    // queue refuses a handle that a later receive has replaced or whose visibility timeout has passed.
+    if (isFifoRow(row) && (row.receipt_token !== r.token || row.visible_at <= now)) return 'stale';
+    this.s.deleteMessage.run(r.rowId);
+    if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
+    return 'ok';
   }
 
   async changeVisibility(queueId: number, rowId: number, token: string, visibleAt: number, now: number): Promise<ReceiptOutcome> {
-    return this.db.transaction((): ReceiptOutcome => {
-      const row = this.s.getMessage.get(rowId) as MessageRow | undefined;
-      if (!row || row.queue_id !== queueId) return 'gone';
-      if (row.receipt_token !== token) return 'stale';
-      this.s.setVisibleAt.run(visibleAt, rowId);
-      if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
-      return 'ok';
-    })();
+    return (await this.changeVisibilities(queueId, [{ rowId, token, visibleAt }], now))[0]!;
+  }
+
+  async changeVisibilities(queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number): Promise<ReceiptOutcome[]> {
+    return this.group.write(() => this.tx.changeVisibilities(queueId, changes, now));
+  }
+
+  private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number): ReceiptOutcome {
+    const row = this.s.getReceiptState.get(c.rowId) as MessageRow | undefined;
+    if (!row || row.queue_id !== queueId) return 'gone';
+    if (row.receipt_token !== c.token) return 'stale';
+    this.s.setVisibleAt.run(c.visibleAt, c.rowId);
+    if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
+    return 'ok';
   }
 
   async purge(queueId: number): Promise<void> {
-    this.db.transaction(() => {
-      this.s.purgeMessages.run(queueId);
-      this.s.purgeGroups.run(queueId);
-    })();
+    await this.group.write(() => this.tx.purge(queueId));
   }
 
   async counts(queueId: number, now: number): Promise<QueueCounts> {
-    const visible = (this.s.countVisible.get(queueId, now) as { n: number }).n;
-    const hidden = this.s.countHidden.get(queueId, now) as { inflight: number | null; delayed: number | null };
-    return { visible, inflight: hidden.inflight ?? 0, delayed: hidden.delayed ?? 0 };
+    return this.group.read(() => {
+      const visible = (this.s.countVisible.get(queueId, now) as { n: number }).n;
+      const hidden = this.s.countHidden.get(queueId, now) as { inflight: number | null; delayed: number | null };
+      return { visible, inflight: hidden.inflight ?? 0, delayed: hidden.delayed ?? 0 };
+    });
   }
 
   async nextVisibleAt(queueId: number, now: number): Promise<number | undefined> {
-    const row = this.s.nextVisible.get(queueId, now) as { t: number | null } | undefined;
-    return row?.t ?? undefined;
+    return this.group.read(() => (this.s.nextVisible.get(queueId, now) as { t: number | null } | undefined)?.t ?? undefined);
   }
 
   async deleteExpired(now: number, limit: number): Promise<number[]> {
-    return this.db.transaction(() => {
-      const rows = this.s.selectExpired.all(now, limit) as MessageRow[];
-      const touched = new Set<number>();
-      for (const r of rows) {
-        this.s.deleteMessage.run(r.id);
-        if (isFifoRow(r)) this.refreshGroup(r.queue_id, r.group_id!, now);
-        touched.add(r.queue_id);
-      }
-      this.s.deleteExpiredDedup.run(now);
-      this.s.deleteExpiredAttempts.run(now);
-      return [...touched];
-    })();
+    return this.group.write(() => this.tx.deleteExpired(now, limit));
+  }
+
+  private deleteExpiredTx(now: number, limit: number): number[] {
+    const rows = this.s.selectExpired.all(now, limit) as MessageRow[];
+    const touched = new Set<number>();
+    for (const r of rows) {
+      this.s.deleteMessage.run(r.id);
+      if (isFifoRow(r)) this.refreshGroup(r.queue_id, r.group_id!, now);
+      touched.add(r.queue_id);
+    }
+    this.s.deleteExpiredDedup.run(now);
+    this.s.deleteExpiredAttempts.run(now);
+    return [...touched];
   }
 
   async sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]> {
-    const rows = this.s.selectVisible.all(queueId, now, limit) as MessageRow[];
-    return [...new Set(rows.map((r) => r.dead_letter_source_arn ?? ''))];
+    return this.group.read(() => {
+      const rows = this.s.selectVisible.all(queueId, now, limit) as MessageRow[];
+      return [...new Set(rows.map((r) => r.dead_letter_source_arn ?? ''))];
+    });
   }
 
   async moveMessages(
@@ -357,45 +477,63 @@ export class SqliteStore implements Store {
     limit: number,
     now: number,
   ): Promise<{ moved: number; destinations: number[]; blocked: boolean }> {
-    return this.db.transaction(() => {
-      // Only visible messages move: one in flight still belongs to the consumer holding its receipt handle.
-      const rows = this.s.selectVisible.all(sourceQueueId, now, limit) as MessageRow[];
-      const destinations = new Set<number>();
-      let moved = 0;
-      for (const row of rows) {
-        const to = resolve(row.dead_letter_source_arn ?? undefined);
-        if (!to) return { moved, destinations: [...destinations], blocked: true };
-        // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
-        const clean = { ...row, receive_count: 0, first_received_at: null };
-        this.moveRow(clean, to, now, undefined);
-        destinations.add(to.queue.id);
-        moved++;
-      }
-      return { moved, destinations: [...destinations], blocked: false };
-    })();
+    return this.group.write(() => this.tx.moveMessages(sourceQueueId, resolve, limit, now));
+  }
+
+  private moveMessagesTx(
+    sourceQueueId: number,
+    resolve: (sourceArn: string | undefined) => MoveDestination | undefined,
+    limit: number,
+    now: number,
+  ): { moved: number; destinations: number[]; blocked: boolean } {
+    // Only visible messages move: one in flight still belongs to the consumer holding its receipt handle.
+    const rows = this.s.selectVisible.all(sourceQueueId, now, limit) as MessageRow[];
+    const destinations = new Set<number>();
+    let moved = 0;
+    for (const row of rows) {
+      const to = resolve(row.dead_letter_source_arn ?? undefined);
+      if (!to) return { moved, destinations: [...destinations], blocked: true };
+      // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
+      this.moveRow({ ...row, receive_count: 0, first_received_at: null }, to, now, undefined);
+      destinations.add(to.queue.id);
+      moved++;
+    }
+    return { moved, destinations: [...destinations], blocked: false };
   }
 
   async saveMoveTask(task: MoveTaskRecord): Promise<void> {
-    this.s.putMoveTask.run(task.taskHandle, task.sourceArn, JSON.stringify(task), task.startedAt);
+    await this.group.write(() => this.s.putMoveTask.run(task.taskHandle, task.sourceArn, JSON.stringify(task), task.startedAt));
   }
 
   async listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]> {
-    return (this.s.listMoveTasks.all(sourceArn, limit) as { record: string }[]).map((r) => parseMoveTask(r.record));
+    return this.group.read(() => (this.s.listMoveTasks.all(sourceArn, limit) as { record: string }[]).map((r) => parseMoveTask(r.record)));
   }
 
   async listActiveMoveTasks(): Promise<MoveTaskRecord[]> {
-    return (this.s.listActiveMoveTasks.all() as { record: string }[]).map((r) => parseMoveTask(r.record));
+    return this.group.read(() => (this.s.listActiveMoveTasks.all() as { record: string }[]).map((r) => parseMoveTask(r.record)));
   }
 
   async getMoveTask(taskHandle: string): Promise<MoveTaskRecord | undefined> {
-    const row = this.s.getMoveTask.get(taskHandle) as { record: string } | undefined;
-    return row && parseMoveTask(row.record);
+    return this.group.read(() => {
+      const row = this.s.getMoveTask.get(taskHandle) as { record: string } | undefined;
+      return row && parseMoveTask(row.record);
+    });
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.group.flush();
+    this.db.close();
   }
 }
+
+/** A receive in progress: its options, the token every message it takes gets, and the rows taken so far. */
+interface ReceiveRun extends ReceiveOptions {
+  token: string;
+  taken: number[];
+}
+
+const keyOf = (k: QueueKey): string => `${k.accountId}\u0000${k.region}\u0000${k.name}`;
 
 /**
  * Rows of FIFO queues carry a sequence number. (Standard-queue rows may carry a group id too, since fair queues
@@ -430,10 +568,8 @@ function prepare(db: Database.Database) {
     setSequence: q('UPDATE messages SET sequence_number = ? WHERE id = ?'),
     getMessage: q('SELECT * FROM messages WHERE id = ?'),
     selectVisible: q('SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?'),
-    markReceived: q(
-      `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1, first_received_at = ?, receipt_token = ?
-       WHERE id = ?`,
-    ),
+    getReceiptState: q('SELECT queue_id, receipt_token, visible_at, group_id, sequence_number FROM messages WHERE id = ?'),
+    deleteInQueue: q('DELETE FROM messages WHERE id = ? AND queue_id = ?'),
     setVisibleAt: q('UPDATE messages SET visible_at = ? WHERE id = ?'),
     deleteMessage: q('DELETE FROM messages WHERE id = ?'),
     purgeMessages: q('DELETE FROM messages WHERE queue_id = ?'),

@@ -1,0 +1,81 @@
+import type { Database } from 'better-sqlite3';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit. Every write that arrives in the same turn of the event loop runs inside one SQLite transaction,
+ * each in its own savepoint (so a failing operation rolls back alone); the transaction commits once, on
+ * `setImmediate`, and only then are the operations' promises settled — a request is answered after its data is
+ * committed, but many requests share one commit's cost (WAL page writes, and the fsync in `full` durability).
+ *
+ * Reads join the open group when there is one, so that nobody is answered with data that is not yet committed.
+ */
+export class GroupCommit {
+  private open = false;
+  private waiters: Waiter[] = [];
+
+  /** `onRollback` runs when a group fails to commit, so callers can drop state derived from its writes. */
+  constructor(
+    private readonly db: Database,
+    private readonly onRollback: () => void = () => {},
+  ) {}
+
+  /** Runs `fn` (a better-sqlite3 transaction function: a savepoint inside the group) and settles after commit. */
+  write<T>(fn: () => T): Promise<T> {
+    if (!this.open) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.open = true;
+      setImmediate(() => this.commit());
+    }
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.push({ resolve: () => resolve(result), reject });
+    });
+  }
+
+  /** Runs a read at once; if a group is open, answers only after it commits. */
+  read<T>(fn: () => T): Promise<T> {
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!this.open) return Promise.resolve(result);
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.push({ resolve: () => resolve(result), reject });
+    });
+  }
+
+  /** Commits the open group now (before closing the database). */
+  flush(): void {
+    if (this.open) this.commit();
+  }
+
+  private commit(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.open = false;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // The transaction may already be gone; nothing more to undo.
+      }
+      this.onRollback();
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
+  }
+}
