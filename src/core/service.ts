@@ -23,4 +23,8 @@ export type Action = (input: any, ctx: CallContext) => unknown;
 export interface ServiceHandler {
   readonly wire: WireService;
   readonly actions: Readonly<Record<string, Action>>;
+  /** A request path that names one of this service's resources (an SQS queue URL's path). */
+  readonly resourcePath?: RegExp;
+  /** Actions AWS refuses when a Query request is sent to a resource path (ListQueues to a queue URL). */
+  readonly serviceLevelActions?: ReadonlySet<string>;
 }

@@ -85,13 +85,18 @@ export class Dispatcher {
       for (const [k, v] of new URLSearchParams(call.body.toString('utf8'))) params.set(k, v);
     }
     const action = params.get('Action');
-    const service = this.queryService(call, params, action);
-    if (!action) return queryError(service?.wire, requestId, new AwsError('MissingAction', 'No action specified'));
+    const addressed = this.options.services.find((s) => s.resourcePath?.test(call.path));
+    const service = this.queryService(call, params, action, addressed);
+    if (!action) {
+      // AWS answers a bare request to a resource URL (a GET of a queue URL) with 404.
+      if (addressed) return { status: 404, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: '<UnknownOperationException/>' };
+      return queryError(service?.wire, requestId, new AwsError('MissingAction', 'No action specified'));
+    }
     if (!service) return queryError(undefined, requestId, invalidAction(action));
     try {
       const op = service.wire.model.operations[action];
       const handler = service.actions[action];
-      if (!op || !handler) throw invalidAction(action);
+      if (!op || !handler || (service === addressed && service.serviceLevelActions?.has(action))) throw invalidAction(action);
       const input = decodeQueryInput(op.input, params);
       const ctx = this.context(call, requestId, 'query');
       let output = handler(input, ctx);
@@ -103,17 +108,21 @@ export class Dispatcher {
   }
 
   /** Version names the API unambiguously; then the signing scope; then which service has the action at all. */
-  private queryService(call: IncomingCall, params: Map<string, string>, action: string | undefined): ServiceHandler | undefined {
+  private queryService(
+    call: IncomingCall,
+    params: Map<string, string>,
+    action: string | undefined,
+    addressed: ServiceHandler | undefined,
+  ): ServiceHandler | undefined {
     const version = params.get('Version');
     const byVersion = version ? this.byVersion.get(version) : undefined;
     if (byVersion) return byVersion;
     const scope = parseCredentialScope(header(call.headers, 'authorization'), call.query);
     const bySigning = scope ? this.bySigningName.get(scope.service) : undefined;
     if (bySigning) return bySigning;
+    if (addressed) return addressed;
     if (!action) return undefined;
-    const having = this.options.services.filter((s) => s.wire.model.operations[action]);
-    if (having.length === 1) return having[0];
-    return having.find((s) => s.wire.signingName === 'sqs' && call.path.split('/').length === 3) ?? having[0];
+    return this.options.services.find((s) => s.wire.model.operations[action]);
   }
 
   private context(call: IncomingCall, requestId: string, protocol: 'json' | 'query'): CallContext {

@@ -72,9 +72,16 @@ export async function changeVisibilityByHandles(rt: SqsRuntime, queue: QueueReco
       }
       return { ...checkHandle(queue, e.handle), visibleAt: now + e.timeout * 1000 };
     },
-    (refs) => rt.store.changeVisibilities(queue.id, refs, now),
-    (outcome, handle) =>
-      outcome === 'ok' ? undefined : invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.'),
+    (refs) => rt.store.changeVisibilities(queue.id, refs, now, L.VISIBILITY_TIMEOUT_MAX * 1000),
+    (outcome, handle) => {
+      if (outcome === 'ok') return undefined;
+      // AWS caps a message's visibility at 12 hours from the receive that returned it.
+      if (outcome === 'beyondLimit') {
+        const timeout = entries.find((e) => e.handle === handle)?.timeout;
+        return invalidParameter('VisibilityTimeout', timeout, `Total VisibilityTimeout for the message is beyond the limit [${L.VISIBILITY_TIMEOUT_MAX} seconds]`);
+      }
+      return invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
+    },
   );
   // A message made visible now may be what a waiting long poll is waiting for.
   if (entries.some((e, i) => e.timeout === 0 && outcomes[i] === undefined)) rt.waiters.notify(queue.id);

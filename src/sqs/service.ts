@@ -51,11 +51,16 @@ const ACTIONS: Record<string, SqsAction> = {
 
 export const SQS_ACTION_NAMES = Object.keys(ACTIONS);
 
+/** `/<account>/<queue>` (AWS's queue URLs) or LocalStack's `/queue/<region>/<account>/<queue>`. */
+const QUEUE_PATH = /^\/(?:queue\/[a-z0-9-]+\/)?\d{12}\/[A-Za-z0-9_.-]+\/?$/;
+
 export function sqsService(rt: SqsRuntime): ServiceHandler {
   const actions: Record<string, Action> = {};
   for (const [name, fn] of Object.entries(ACTIONS)) actions[name] = (input, ctx) => fn(rt, input, ctx);
   return {
     wire: { signingName: 'sqs', model: sqsModel, jsonNamespace: 'com.amazonaws.sqs', jsonVersion: '1.0', queryCompatible: true },
     actions,
+    resourcePath: QUEUE_PATH,
+    serviceLevelActions: new Set(['CreateQueue', 'ListQueues']),
   };
 }

@@ -76,7 +76,7 @@ export interface ReceiveOptions {
   attemptId?: string;
 }
 
-export type ReceiptOutcome = 'ok' | 'gone' | 'stale';
+export type ReceiptOutcome = 'ok' | 'gone' | 'stale' | 'beyondLimit';
 
 /** What a receipt handle names: a message row and the token of the receive that produced the handle. */
 export interface ReceiptRef {
@@ -124,11 +124,24 @@ export interface Store {
   send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]>;
   receive(queue: QueueRecord, options: ReceiveOptions): Promise<StoredMessage[]>;
   deleteMessage(queueId: number, rowId: number, receiptToken: string, now: number): Promise<ReceiptOutcome>;
-  changeVisibility(queueId: number, rowId: number, receiptToken: string, visibleAt: number, now: number): Promise<ReceiptOutcome>;
+  /** `beyondLimit` when `visibleAt` is more than `maxVisibilityMs` after the receive that issued the receipt. */
+  changeVisibility(
+    queueId: number,
+    rowId: number,
+    receiptToken: string,
+    visibleAt: number,
+    now: number,
+    maxVisibilityMs?: number,
+  ): Promise<ReceiptOutcome>;
   /** Several deletes in one transaction; outcomes in the order given. */
   deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]>;
   /** Several visibility changes in one transaction; outcomes in the order given. */
-  changeVisibilities(queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number): Promise<ReceiptOutcome[]>;
+  changeVisibilities(
+    queueId: number,
+    changes: (ReceiptRef & { visibleAt: number })[],
+    now: number,
+    maxVisibilityMs?: number,
+  ): Promise<ReceiptOutcome[]>;
   purge(queueId: number): Promise<void>;
   counts(queueId: number, now: number): Promise<QueueCounts>;
   /** The earliest moment after `now` at which a message of the queue becomes visible, if any. */

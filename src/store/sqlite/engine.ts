@@ -33,6 +33,9 @@ export interface SqliteOptions {
 /** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
 const RECEIVE_ATTEMPT_WINDOW_MS = 5 * 60_000;
 
+/** A receive first deletes up to this many expired rows of its queue; the sweep takes any rest. */
+const EXPIRED_PER_RECEIVE = 1_000;
+
 /** FIFO sequence numbers: 20 digits, increasing with arrival, as AWS's look. */
 const sequenceNumberOf = (rowId: number): string => (10n ** 19n + BigInt(rowId)).toString();
 
@@ -73,7 +76,8 @@ export class SqliteStore implements Store {
     return {
       createQueue: t((q: Omit<QueueRecord, 'id'>) => this.createQueueTx(q)),
       updateQueue: t((q: QueueRecord) => {
-        this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id);
+        return this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id)
+          .changes;
       }),
       deleteQueue: t((id: number) => {
         this.s.deleteQueue.run(id);
@@ -89,8 +93,8 @@ export class SqliteStore implements Store {
       deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
         receipts.map((r) => this.deleteOneTx(queueId, r, now)),
       ),
-      changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number) =>
-        changes.map((c) => this.changeVisibilityTx(queueId, c, now)),
+      changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number, maxMs: number) =>
+        changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxMs)),
       ),
       purge: t((queueId: number) => {
         this.s.purgeMessages.run(queueId);
@@ -175,8 +179,8 @@ export class SqliteStore implements Store {
 
   async updateQueue(q: QueueRecord): Promise<void> {
     await this.group.write(() => {
-      this.tx.updateQueue(q);
-      this.remember({ ...q, attributes: { ...q.attributes }, tags: { ...q.tags } });
+      // A queue deleted meanwhile stays deleted.
+      if (this.tx.updateQueue(q)) this.remember({ ...q, attributes: { ...q.attributes }, tags: { ...q.tags } });
     });
   }
 
@@ -247,32 +251,57 @@ export class SqliteStore implements Store {
   private receiveTx(queue: QueueRecord, options: ReceiveOptions): StoredMessage[] {
     const o: ReceiveRun = { ...options, token: this.nextToken(), taken: [] };
     if (queue.fifo && o.attemptId !== undefined) {
-      const repeat = this.repeatAttempt(queue.id, o.attemptId, o.now);
+      const repeat = this.repeatAttempt(queue.id, o.attemptId, o);
       if (repeat) return repeat;
     }
+    // Expired rows go first, so that however many there are, they never hide live messages from this receive.
+    this.dropExpired(queue.id, o.now);
     const taken = queue.fifo ? this.receiveFifo(queue, o) : this.receiveStandard(queue, o);
     if (queue.fifo && o.attemptId !== undefined && taken.length) {
       this.s.putAttempt.run(
         queue.id,
         o.attemptId,
         o.now + RECEIVE_ATTEMPT_WINDOW_MS,
-        JSON.stringify(taken.map((m) => [m.rowId, m.receiptToken])),
+        JSON.stringify(taken.map((m) => [m.rowId, m.receiptToken, m.visibleAt])),
       );
     }
     return taken;
   }
 
-  private repeatAttempt(queueId: number, attemptId: string, now: number): StoredMessage[] | undefined {
-    const row = this.s.getAttempt.get(queueId, attemptId, now) as { receipts: string } | undefined;
+  /**
+   * AWS: a retried FIFO receive with the same ReceiveRequestAttemptId answers the same messages and receipt
+   * handles, and resets their visibility timeout — as long as none was deleted or had its visibility changed.
+   */
+  private repeatAttempt(queueId: number, attemptId: string, o: ReceiveOptions): StoredMessage[] | undefined {
+    const row = this.s.getAttempt.get(queueId, attemptId, o.now) as { receipts: string } | undefined;
     if (!row) return undefined;
-    const out: StoredMessage[] = [];
-    for (const [rowId, token] of JSON.parse(row.receipts) as [number, string][]) {
+    const rows: MessageRow[] = [];
+    for (const [rowId, token, visibleAt] of JSON.parse(row.receipts) as [number, string, number][]) {
       const m = this.s.getMessage.get(rowId) as MessageRow | undefined;
-      // AWS: the same messages come back only while none of them was deleted or changed since.
-      if (!m || m.receipt_token !== token || m.queue_id !== queueId) return undefined;
-      out.push(toMessage(m));
+      if (!m || m.receipt_token !== token || m.queue_id !== queueId || m.visible_at !== visibleAt) return undefined;
+      rows.push(m);
     }
-    return out;
+    const visibleAt = o.now + o.visibilityTimeoutMs;
+    const groups = new Set<string>();
+    for (const m of rows) {
+      this.s.setVisibleAt.run(visibleAt, m.id);
+      m.visible_at = visibleAt;
+      if (isFifoRow(m)) groups.add(m.group_id!);
+    }
+    for (const g of groups) this.refreshGroup(queueId, g, o.now);
+    this.s.putAttempt.run(queueId, attemptId, o.now + RECEIVE_ATTEMPT_WINDOW_MS, JSON.stringify(rows.map((m) => [m.id, m.receipt_token, visibleAt])));
+    return rows.map(toMessage);
+  }
+
+  private dropExpired(queueId: number, now: number, limit = EXPIRED_PER_RECEIVE): number {
+    const rows = this.s.selectExpiredInQueue.all(queueId, now, limit) as MessageRow[];
+    const groups = new Set<string>();
+    for (const r of rows) {
+      this.s.deleteMessage.run(r.id);
+      if (isFifoRow(r)) groups.add(r.group_id!);
+    }
+    for (const g of groups) this.refreshGroup(queueId, g, now);
+    return rows.length;
   }
 
   private receiveStandard(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
@@ -345,12 +374,12 @@ export class SqliteStore implements Store {
     if (!stmt) {
       stmt = this.db.prepare(
         `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
-           first_received_at = coalesce(first_received_at, ?), receipt_token = ?
+           first_received_at = coalesce(first_received_at, ?), received_at = ?, receipt_token = ?
          WHERE id IN (${o.taken.map(() => '?').join(', ')})`,
       );
       this.markReceivedStatements.set(o.taken.length, stmt);
     }
-    stmt.run(o.now + o.visibilityTimeoutMs, o.now, o.token, ...o.taken);
+    stmt.run(o.now + o.visibilityTimeoutMs, o.now, o.now, o.token, ...o.taken);
     o.taken.length = 0;
   }
 
@@ -414,18 +443,31 @@ export class SqliteStore implements Store {
     return 'ok';
   }
 
-  async changeVisibility(queueId: number, rowId: number, token: string, visibleAt: number, now: number): Promise<ReceiptOutcome> {
-    return (await this.changeVisibilities(queueId, [{ rowId, token, visibleAt }], now))[0]!;
+  async changeVisibility(
+    queueId: number,
+    rowId: number,
+    token: string,
+    visibleAt: number,
+    now: number,
+    maxVisibilityMs = Number.POSITIVE_INFINITY,
+  ): Promise<ReceiptOutcome> {
+    return (await this.changeVisibilities(queueId, [{ rowId, token, visibleAt }], now, maxVisibilityMs))[0]!;
   }
 
-  async changeVisibilities(queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number): Promise<ReceiptOutcome[]> {
-    return this.group.write(() => this.tx.changeVisibilities(queueId, changes, now));
+  async changeVisibilities(
+    queueId: number,
+    changes: (ReceiptRef & { visibleAt: number })[],
+    now: number,
+    maxVisibilityMs = Number.POSITIVE_INFINITY,
+  ): Promise<ReceiptOutcome[]> {
+    return this.group.write(() => this.tx.changeVisibilities(queueId, changes, now, maxVisibilityMs));
   }
 
-  private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number): ReceiptOutcome {
+  private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number, maxMs: number): ReceiptOutcome {
     const row = this.s.getReceiptState.get(c.rowId) as MessageRow | undefined;
     if (!row || row.queue_id !== queueId) return 'gone';
     if (row.receipt_token !== c.token) return 'stale';
+    if (row.received_at !== null && c.visibleAt - row.received_at > maxMs) return 'beyondLimit';
     this.s.setVisibleAt.run(c.visibleAt, c.rowId);
     if (isFifoRow(row)) this.refreshGroup(queueId, row.group_id!, now);
     return 'ok';
@@ -452,16 +494,18 @@ export class SqliteStore implements Store {
   }
 
   private deleteExpiredTx(now: number, limit: number): number[] {
-    const rows = this.s.selectExpired.all(now, limit) as MessageRow[];
-    const touched = new Set<number>();
-    for (const r of rows) {
-      this.s.deleteMessage.run(r.id);
-      if (isFifoRow(r)) this.refreshGroup(r.queue_id, r.group_id!, now);
-      touched.add(r.queue_id);
+    const touched: number[] = [];
+    let budget = limit;
+    for (const { id } of this.s.allQueueIds.all() as { id: number }[]) {
+      if (budget <= 0) break;
+      const dropped = this.dropExpired(id, now, budget);
+      if (dropped === 0) continue;
+      budget -= dropped;
+      touched.push(id);
     }
     this.s.deleteExpiredDedup.run(now);
     this.s.deleteExpiredAttempts.run(now);
-    return [...touched];
+    return touched;
   }
 
   async sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]> {
@@ -568,7 +612,7 @@ function prepare(db: Database.Database) {
     setSequence: q('UPDATE messages SET sequence_number = ? WHERE id = ?'),
     getMessage: q('SELECT * FROM messages WHERE id = ?'),
     selectVisible: q('SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?'),
-    getReceiptState: q('SELECT queue_id, receipt_token, visible_at, group_id, sequence_number FROM messages WHERE id = ?'),
+    getReceiptState: q('SELECT queue_id, receipt_token, visible_at, received_at, group_id, sequence_number FROM messages WHERE id = ?'),
     deleteInQueue: q('DELETE FROM messages WHERE id = ? AND queue_id = ?'),
     setVisibleAt: q('UPDATE messages SET visible_at = ? WHERE id = ?'),
     deleteMessage: q('DELETE FROM messages WHERE id = ?'),
@@ -579,13 +623,16 @@ function prepare(db: Database.Database) {
        FROM messages WHERE queue_id = ? AND visible_at > ?`,
     ),
     nextVisible: q('SELECT min(visible_at) AS t FROM messages WHERE queue_id = ? AND visible_at > ?'),
-    selectExpired: q('SELECT id, queue_id, group_id, sequence_number FROM messages WHERE expires_at <= ? ORDER BY expires_at LIMIT ?'),
+    selectExpiredInQueue: q(
+      'SELECT id, queue_id, group_id, sequence_number FROM messages WHERE queue_id = ? AND expires_at <= ? LIMIT ?',
+    ),
+    allQueueIds: q('SELECT id FROM queues'),
     insertGroup: q('INSERT INTO fifo_groups (queue_id, group_id, available_at, head_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     updateGroup: q('UPDATE fifo_groups SET available_at = ?, head_id = ? WHERE queue_id = ? AND group_id = ?'),
     deleteGroup: q('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?'),
     purgeGroups: q('DELETE FROM fifo_groups WHERE queue_id = ?'),
     selectAvailableGroups: q(
-      'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND available_at <= ? ORDER BY head_id LIMIT ?',
+      'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND available_at <= ? ORDER BY available_at, head_id LIMIT ?',
     ),
     selectGroupHead: q('SELECT * FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?'),
     getDedup: q(

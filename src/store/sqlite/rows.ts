@@ -28,6 +28,7 @@ export interface MessageRow {
   expires_at: number;
   receive_count: number;
   first_received_at: number | null;
+  received_at: number | null;
   receipt_token: string | null;
   group_id: string | null;
   dedup_id: string | null;

@@ -6,8 +6,10 @@ import type { Database } from 'better-sqlite3';
  */
 const MIGRATIONS: string[] = [
   `
+  -- AUTOINCREMENT: a deleted queue's id is never handed to a new queue (a stale long poll or receipt must not
+  -- reach the newcomer).
   CREATE TABLE queues (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id TEXT NOT NULL,
     region TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -38,6 +40,8 @@ const MIGRATIONS: string[] = [
     expires_at INTEGER NOT NULL,
     receive_count INTEGER NOT NULL DEFAULT 0,
     first_received_at INTEGER,
+    -- When the receive that issued the current receipt happened: visibility is capped at 12 hours from it.
+    received_at INTEGER,
     receipt_token TEXT,
     group_id TEXT,
     dedup_id TEXT,
@@ -48,7 +52,8 @@ const MIGRATIONS: string[] = [
   CREATE INDEX messages_visible ON messages (queue_id, visible_at);
   -- FIFO: a group's messages in order.
   CREATE INDEX messages_group ON messages (queue_id, group_id, id) WHERE group_id IS NOT NULL;
-  CREATE INDEX messages_expiry ON messages (expires_at);
+  -- Retention: a receive drops its queue's expired rows first, and the sweep walks queue by queue.
+  CREATE INDEX messages_expiry ON messages (queue_id, expires_at);
 
   -- FIFO message groups that hold messages: when the group can next deliver, and its oldest message.
   CREATE TABLE fifo_groups (
@@ -58,7 +63,8 @@ const MIGRATIONS: string[] = [
     head_id INTEGER NOT NULL,
     PRIMARY KEY (queue_id, group_id)
   ) WITHOUT ROWID;
-  CREATE INDEX fifo_groups_order ON fifo_groups (queue_id, head_id);
+  -- Receives seek the groups available now; blocked groups are never walked past.
+  CREATE INDEX fifo_groups_available ON fifo_groups (queue_id, available_at, head_id);
 
   -- FIFO deduplication ids seen within the window.
   CREATE TABLE fifo_dedup (
