@@ -16,7 +16,7 @@ import type {
   Store,
   StoredMessage,
 } from '../contract.js';
-import { deadLetterArnOf, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
+import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './schema.js';
 
@@ -277,7 +277,8 @@ export class SqliteStore implements Store {
     if (!row) return undefined;
     const rows: MessageRow[] = [];
     for (const [rowId, token, visibleAt] of JSON.parse(row.receipts) as [number, string, number][]) {
-      const m = this.s.getMessage.get(rowId) as MessageRow | undefined;
+      const raw = this.s.getMessage.get(rowId) as unknown[] | undefined;
+      const m = raw && messageRow(raw);
       if (!m || m.receipt_token !== token || m.queue_id !== queueId || m.visible_at !== visibleAt) return undefined;
       rows.push(m);
     }
@@ -309,7 +310,7 @@ export class SqliteStore implements Store {
     // Rows already looked at: with a visibility timeout of 0 a taken message is still visible to the next round.
     const seen = new Set<number>();
     for (let round = 0; round < 4 && out.length < o.max; round++) {
-      const rows = this.s.selectVisible.all(queue.id, o.now, o.max - out.length + seen.size) as MessageRow[];
+      const rows = (this.s.selectVisible.all(queue.id, o.now, o.max - out.length + seen.size) as unknown[][]).map(messageRow);
       let fresh = 0;
       let taken = 0;
       for (const row of rows) {
@@ -336,7 +337,7 @@ export class SqliteStore implements Store {
     const groups = this.s.selectAvailableGroups.all(queue.id, o.now, o.max) as { group_id: string }[];
     for (const { group_id } of groups) {
       if (out.length >= o.max) break;
-      const rows = this.s.selectGroupHead.all(queue.id, group_id, o.max - out.length) as MessageRow[];
+      const rows = (this.s.selectGroupHead.all(queue.id, group_id, o.max - out.length) as unknown[][]).map(messageRow);
       for (const row of rows) {
         if (row.visible_at > o.now) break; // order within a group: stop at the first message not yet visible
         const taken = this.take(queue, row, o);
@@ -410,7 +411,7 @@ export class SqliteStore implements Store {
    * group stays blocked until they are gone), so looking at the head of the group is enough.
    */
   private refreshGroup(queueId: number, groupId: string, now: number): void {
-    const head = this.s.selectGroupHead.all(queueId, groupId, 10) as MessageRow[];
+    const head = this.s.selectGroupHeadState.all(queueId, groupId, 10) as Pick<MessageRow, 'id' | 'visible_at' | 'receive_count'>[];
     if (head.length === 0) {
       this.s.deleteGroup.run(queueId, groupId);
       return;
@@ -510,7 +511,7 @@ export class SqliteStore implements Store {
 
   async sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]> {
     return this.group.read(() => {
-      const rows = this.s.selectVisible.all(queueId, now, limit) as MessageRow[];
+      const rows = (this.s.selectVisible.all(queueId, now, limit) as unknown[][]).map(messageRow);
       return [...new Set(rows.map((r) => r.dead_letter_source_arn ?? ''))];
     });
   }
@@ -531,7 +532,7 @@ export class SqliteStore implements Store {
     now: number,
   ): { moved: number; destinations: number[]; blocked: boolean } {
     // Only visible messages move: one in flight still belongs to the consumer holding its receipt handle.
-    const rows = this.s.selectVisible.all(sourceQueueId, now, limit) as MessageRow[];
+    const rows = (this.s.selectVisible.all(sourceQueueId, now, limit) as unknown[][]).map(messageRow);
     const destinations = new Set<number>();
     let moved = 0;
     for (const row of rows) {
@@ -610,8 +611,8 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setSequence: q('UPDATE messages SET sequence_number = ? WHERE id = ?'),
-    getMessage: q('SELECT * FROM messages WHERE id = ?'),
-    selectVisible: q('SELECT * FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?'),
+    getMessage: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`).raw(true),
+    selectVisible: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?`).raw(true),
     getReceiptState: q('SELECT queue_id, receipt_token, visible_at, received_at, group_id, sequence_number FROM messages WHERE id = ?'),
     deleteInQueue: q('DELETE FROM messages WHERE id = ? AND queue_id = ?'),
     setVisibleAt: q('UPDATE messages SET visible_at = ? WHERE id = ?'),
@@ -634,7 +635,8 @@ function prepare(db: Database.Database) {
     selectAvailableGroups: q(
       'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND available_at <= ? ORDER BY available_at, head_id LIMIT ?',
     ),
-    selectGroupHead: q('SELECT * FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?'),
+    selectGroupHead: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?`).raw(true),
+    selectGroupHeadState: q('SELECT id, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?'),
     getDedup: q(
       `SELECT message_id, sequence_number FROM fifo_dedup
        WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?`,
