@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startPostbox, type PostboxOptions } from '../app.js';
+import { startPostbox, type Postbox, type PostboxOptions } from '../app.js';
 import { VERSION } from '../version.js';
 
 const USAGE = `Usage: postbox start [options]
@@ -22,6 +22,8 @@ function fail(message: string): never {
   process.stderr.write(`postbox: ${message}\n\n${USAGE}`);
   process.exit(2);
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
@@ -77,31 +79,38 @@ async function main(argv: string[]): Promise<void> {
   const config = values.config ?? env['POSTBOX_CONFIG'];
   if (config) options.config = config;
   const account = values.account ?? env['POSTBOX_ACCOUNT'];
+  if (account !== undefined && !/^\d{12}$/.test(account)) fail(`invalid account "${account}": an account id is 12 digits`);
   if (account) options.accountId = account;
   const region = values.region ?? env['POSTBOX_REGION'];
   if (region) options.region = region;
   const logLevel = values['log-level'] ?? env['POSTBOX_LOG_LEVEL'];
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) fail(`invalid log level "${logLevel}"`);
   if (logLevel) options.logLevel = logLevel;
 
-  const postbox = await startPostbox(options);
-  const where = options.memory ? 'in memory' : `SQLite in ${options.dataDir ?? '.postbox'}`;
-  process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${postbox.port} (${where})\nReady.\n`);
-
+  // Signals are handled from the start: one that arrives while starting stops the server as soon as it is up.
+  let postbox: Postbox | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130); // a second signal: leave now
     stopping = true;
     process.stdout.write(`Received ${signal}, stopping.\n`);
-    postbox.stop().then(
+    if (postbox) finish(postbox);
+  };
+  const finish = (pb: Postbox) =>
+    pb.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`postbox: error while stopping: ${String(err)}\n`);
         process.exit(1);
       },
     );
-  };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  postbox = await startPostbox(options);
+  if (stopping) return void finish(postbox);
+  const where = options.memory ? 'in memory' : `SQLite in ${options.dataDir ?? '.postbox'}`;
+  process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${postbox.port} (${where})\nReady.\n`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -28,10 +28,13 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-expose-headers': 'x-amzn-requestid, x-amzn-query-error, x-amz-request-id',
 };
 
+const NO_QUERY = new URLSearchParams();
 const HEALTH_PATHS = new Set(['/_postbox/health', '/_localstack/health']);
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { dispatcher, logger } = options;
+  // Once stopping, every answer closes its connection, so keep-alive clients cannot hold the process open.
+  let closing = false;
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger.error({ err }, 'request failed');
@@ -44,6 +47,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    // Browsers (the AWS SDK in a web page, the console) get CORS headers; other clients are spared the bytes.
+    const cors = req.headers.origin ? CORS_HEADERS : undefined;
     if (req.method === 'OPTIONS') {
       res.writeHead(200, CORS_HEADERS).end();
       req.resume();
@@ -51,7 +56,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && HEALTH_PATHS.has(path)) {
       req.resume();
-      res.writeHead(200, { 'content-type': 'application/json', ...CORS_HEADERS });
+      res.writeHead(200, { 'content-type': 'application/json', ...cors });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(options.health()));
       return;
     }
@@ -63,11 +68,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const out = await dispatcher.dispatch({
       method: req.method ?? 'GET',
       path,
-      query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+      query: q < 0 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)),
       headers: req.headers,
       body,
     });
-    res.writeHead(out.status, { ...out.headers, ...CORS_HEADERS, 'content-length': Buffer.byteLength(out.body) });
+    const headers = cors ? { ...out.headers, ...cors } : out.headers;
+    headers['content-length'] = String(Buffer.byteLength(out.body));
+    if (closing) headers['connection'] = 'close';
+    res.writeHead(out.status, headers);
     res.end(out.body);
   }
 
@@ -85,6 +93,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

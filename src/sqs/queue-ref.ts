@@ -22,6 +22,20 @@ const HOST_REGION = /^sqs\.([a-z0-9-]+)\./;
  * an `sqs.<region>.` host, or LocalStack's `http://host/queue/<region>/<account>/<name>`.
  */
 export function parseQueueUrl(url: string, ctx: CallContext): QueueKey {
+  // Clients send the same few URLs over and over: remember how each parsed (per region, which may decide).
+  const cacheKey = `${ctx.region} ${url}`;
+  const cached = parsedUrls.get(cacheKey);
+  if (cached) return cached;
+  const key = parseUncached(url, ctx);
+  if (parsedUrls.size >= PARSED_URLS_MAX) parsedUrls.clear();
+  parsedUrls.set(cacheKey, key);
+  return key;
+}
+
+const PARSED_URLS_MAX = 10_000;
+const parsedUrls = new Map<string, QueueKey>();
+
+function parseUncached(url: string, ctx: CallContext): QueueKey {
   let path: string;
   let host = '';
   if (url.startsWith('/')) {
@@ -40,7 +54,7 @@ export function parseQueueUrl(url: string, ctx: CallContext): QueueKey {
   let region = HOST_REGION.exec(host)?.[1] ?? ctx.region;
   if (parts.length === 4 && parts[0] === 'queue') region = parts[1]!;
   if (parts.length < 2 || !/^\d{12}$/.test(parts[parts.length - 2]!)) throw invalidAddress(url);
-  return { accountId: parts[parts.length - 2]!, region, name: parts[parts.length - 1]! };
+  return Object.freeze({ accountId: parts[parts.length - 2]!, region, name: parts[parts.length - 1]! });
 }
 
 function invalidAddress(url: string): AwsError {

@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled CLI: dist/test/support/process.js → dist/src/cli/main.js. */
-export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/**
+ * The compiled CLI: dist/test/support/process.js → dist/src/cli/main.js. POSTBOX_TEST_CLI points the tests at
+ * another build (say, a deliberately broken copy, to see the crash test catch it).
+ */
+export const CLI_PATH = process.env['POSTBOX_TEST_CLI'] ?? fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 export interface Exit {
   code: number | null;
@@ -55,6 +58,12 @@ export interface SpawnOptions {
   quiet?: boolean;
   /** How long to wait for `Ready.`. Default 10 s. */
   readyTimeoutMs?: number;
+  /**
+   * After `Ready.`, also wait for one health answer before resolving. Default true: the answer proves the child's
+   * event loop has moved past the code that printed `Ready.`, so a signal sent right away finds its handlers
+   * installed. (lifecycle.test.ts checks the raw `Ready.`-then-signal case on its own.)
+   */
+  awaitHealth?: boolean;
 }
 
 const live = new Set<ChildProcess>();
@@ -134,6 +143,14 @@ export async function startCli(o: SpawnOptions = {}): Promise<CliProcess> {
     throw new Error(`no endpoint line in stdout: ${stdout()}`);
   }
   const port = Number(new URL(m[1]!).port);
+  if (o.awaitHealth ?? true) {
+    try {
+      await getHealth(`http://127.0.0.1:${port}`);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`printed Ready. but health did not answer: ${String(err)}`);
+    }
+  }
   const signal = (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
@@ -185,7 +202,9 @@ export async function killAll(): Promise<void> {
       child.kill('SIGKILL');
     }
   }
-  await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(waits), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+  clearTimeout(timer);
 }
 
 /** A fresh temporary directory, removed by `removeTempDirs`. */
