@@ -86,3 +86,5 @@ function generate(file, outName) {
 
 generate('sqs-2012-11-05.min.json', 'sqs');
 generate('sts-2011-06-15.min.json', 'sts');
+generate('sns-2010-03-31.min.json', 'sns');
+generate('eventbridge-2015-10-07.min.json', 'events');
