@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /** The wire form of one message attribute, as the AWS JSON protocol carries it (binary values base64). */
@@ -9,7 +10,11 @@ export interface MessageAttributeValue {
   BinaryListValues?: string[];
 }
 
-export const md5Hex = (text: string | Buffer): string => createHash('md5').update(text).digest('hex');
+/** One-shot `crypto.hash` (Node 20.12+) is about twice as fast as createHash for message-sized inputs. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
+export const md5Hex = (text: string | Buffer): string =>
+  oneShot ? oneShot('md5', text, 'hex') : createHash('md5').update(text).digest('hex');
 
 /**
  * MD5OfMessageAttributes as AWS computes it (and the SDKs check it): attributes sorted by name; for each, the
