@@ -4,12 +4,17 @@ import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './core/clock.js';
 import { applyConfig } from './config/apply.js';
 import { checkConfig, loadConfigFile, type PostboxConfigFile } from './config/file.js';
-import { Dispatcher } from './server/dispatch.js';
+import { Dispatcher, type IncomingCall } from './server/dispatch.js';
+import type { WireResponse } from './protocol/wire.js';
 import { startHttpServer } from './server/http-server.js';
 import { SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
 import { sqsService } from './sqs/service.js';
+import type { SnsRuntime } from './sns/runtime.js';
+import { snsService } from './sns/service.js';
+import { Signer } from './sns/signing.js';
+import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
@@ -82,23 +87,39 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const sqs = sqsService(rt);
   background = new SqsBackground(rt);
 
+  // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together.
+  const snsStore = store.snsStore();
+  const snsRt: SnsRuntime = {
+    store: snsStore,
+    queues: store,
+    clock,
+    logger,
+    notifyQueue: (queueId) => waiters.notify(queueId),
+    subscriptions: new TopicSubscriptions(snsStore, logger),
+    signer: new Signer(snsStore, clock),
+  };
+  const sns = snsService(snsRt);
+
   try {
     if (options.config !== undefined) {
       const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
-      await applyConfig(config, sqs, { accountId, region });
+      await applyConfig(config, sqs, { accountId, region }, sns);
     }
   } catch (err) {
     await store.close();
     throw err;
   }
 
-  const dispatcher = new Dispatcher({ services: [sqs, stsService()], defaultRegion: region, defaultAccountId: accountId, logger });
+  const dispatcher = new PostboxDispatcher(
+    { services: [sqs, sns, stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
+    (path) => snsRt.signer.certificateAt(path),
+  );
   const health = () => ({
     status: 'ok',
     version: VERSION,
     edition: 'postbox',
     storage: store.engine,
-    services: { sqs: 'running', sts: 'running' },
+    services: { sqs: 'running', sns: 'running', sts: 'running' },
   });
   let http;
   try {
@@ -129,4 +150,23 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       return stopping;
     },
   };
+}
+
+/** The AWS endpoint plus the few plain GETs Postbox serves itself: the SNS signing certificate (SigningCertURL). */
+class PostboxDispatcher extends Dispatcher {
+  constructor(
+    options: ConstructorParameters<typeof Dispatcher>[0],
+    private readonly certificateAt: (path: string) => Promise<string | undefined>,
+  ) {
+    super(options);
+  }
+
+  override async dispatch(call: IncomingCall): Promise<WireResponse> {
+    if (call.method === 'GET' && call.path.startsWith('/_postbox/sns/')) {
+      const pem = await this.certificateAt(call.path);
+      if (pem) return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: pem };
+      return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found' };
+    }
+    return super.dispatch(call);
+  }
 }

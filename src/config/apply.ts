@@ -1,24 +1,21 @@
 import type { CallContext, ServiceHandler } from '../core/service.js';
 import { newRequestId } from '../core/ids.js';
 import { parseQueueArn } from '../sqs/queue-ref.js';
-import { attributeStrings, type PostboxConfigFile, type QueueConfig } from './file.js';
+import { attributeStrings, type PostboxConfigFile, type QueueConfig, type TopicConfig } from './file.js';
 
 /**
  * Creates what the config file declares through the services' own actions, so the same validation applies as
  * for any client. A queue that exists is brought to the declared attributes and tags.
  */
-export async function applyConfig(config: PostboxConfigFile, sqs: ServiceHandler, defaults: { accountId: string; region: string }): Promise<void> {
+export async function applyConfig(
+  config: PostboxConfigFile,
+  sqs: ServiceHandler,
+  defaults: { accountId: string; region: string },
+  sns?: ServiceHandler,
+): Promise<void> {
   const queues = orderByDeadLetter(config.queues ?? []);
   for (const q of queues) {
-    const ctx: CallContext = {
-      requestId: newRequestId(),
-      region: q.region ?? config.region ?? defaults.region,
-      accountId: q.account ?? defaults.accountId,
-      host: 'localhost',
-      path: '/',
-      protocol: 'json',
-      accessKeyId: undefined,
-    };
+    const ctx = contextFor(q.region ?? config.region ?? defaults.region, q.account ?? defaults.accountId);
     const attributes = attributeStrings(q.attributes);
     const name = q.name;
     const fifo = name.endsWith('.fifo');
@@ -33,6 +30,64 @@ export async function applyConfig(config: PostboxConfigFile, sqs: ServiceHandler
     if (Object.keys(settable).length) await sqs.actions['SetQueueAttributes']!({ QueueUrl: url, Attributes: settable }, ctx);
     if (q.tags && Object.keys(q.tags).length) await sqs.actions['TagQueue']!({ QueueUrl: url, Tags: q.tags }, ctx);
   }
+  if (config.topics?.length) {
+    if (!sns) throw new Error('config: topics need the SNS service');
+    await applyTopics(config.topics, sns, config, defaults);
+  }
+}
+
+function contextFor(region: string, accountId: string): CallContext {
+  return { requestId: newRequestId(), region, accountId, host: 'localhost', path: '/', protocol: 'json', accessKeyId: undefined };
+}
+
+/**
+ * Topics after queues (subscriptions name them). A topic is created with its FIFO-ness only, then brought to the
+ * declared attributes and tags, so a topic that exists converges instead of failing CreateTopic's "already exists
+ * with different attributes". A subscription that exists (same protocol and endpoint) gets the declared attributes.
+ */
+async function applyTopics(topics: TopicConfig[], sns: ServiceHandler, config: PostboxConfigFile, defaults: { accountId: string; region: string }) {
+  for (const t of topics) {
+    const region = t.region ?? config.region ?? defaults.region;
+    const accountId = t.account ?? defaults.accountId;
+    const ctx = contextFor(region, accountId);
+    const { FifoTopic: _implied, ...attributes } = attributeStrings(t.attributes);
+    const fifo = t.name.endsWith('.fifo');
+    const { TopicArn } = (await sns.actions['CreateTopic']!({ Name: t.name, ...(fifo ? { Attributes: { FifoTopic: 'true' } } : {}) }, ctx)) as { TopicArn: string };
+    for (const [AttributeName, AttributeValue] of Object.entries(attributes)) {
+      await sns.actions['SetTopicAttributes']!({ TopicArn, AttributeName, AttributeValue }, ctx);
+    }
+    if (t.tags && Object.keys(t.tags).length) {
+      await sns.actions['TagResource']!({ ResourceArn: TopicArn, Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) }, ctx);
+    }
+    const existing = await listAll(sns, TopicArn, ctx);
+    for (const s of t.subscriptions ?? []) {
+      const Protocol = s.protocol ?? 'sqs';
+      const Endpoint = s.endpoint ?? `arn:aws:sqs:${region}:${accountId}:${s.queue}`;
+      const Attributes = attributeStrings(s.attributes);
+      const found = existing.find((e) => e.Protocol === Protocol && e.Endpoint === Endpoint);
+      if (!found) {
+        await sns.actions['Subscribe']!({ TopicArn, Protocol, Endpoint, Attributes, ReturnSubscriptionArn: true }, ctx);
+        continue;
+      }
+      for (const [AttributeName, AttributeValue] of Object.entries(Attributes)) {
+        await sns.actions['SetSubscriptionAttributes']!({ SubscriptionArn: found.SubscriptionArn, AttributeName, AttributeValue }, ctx);
+      }
+    }
+  }
+}
+
+async function listAll(sns: ServiceHandler, TopicArn: string, ctx: CallContext) {
+  const out: { SubscriptionArn: string; Protocol: string; Endpoint: string }[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = (await sns.actions['ListSubscriptionsByTopic']!({ TopicArn, NextToken }, ctx)) as {
+      Subscriptions: { SubscriptionArn: string; Protocol: string; Endpoint: string }[];
+      NextToken?: string;
+    };
+    out.push(...page.Subscriptions);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
 }
 
 /** Dead-letter queues must exist before the queues whose RedrivePolicy names them. */

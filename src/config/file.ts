@@ -9,6 +9,29 @@ export interface PostboxConfigFile {
   /** Region for resources that name none; defaults to the server's region. */
   region?: string;
   queues?: QueueConfig[];
+  topics?: TopicConfig[];
+}
+
+export interface TopicConfig {
+  /** A name ending in `.fifo` makes a FIFO topic (FifoTopic=true is implied). */
+  name: string;
+  region?: string;
+  account?: string;
+  /** As CreateTopic/SetTopicAttributes take them; objects (DeliveryPolicy, Policy) are written as JSON strings. */
+  attributes?: Record<string, string | number | boolean | object>;
+  tags?: Record<string, string>;
+  subscriptions?: SubscriptionConfig[];
+}
+
+export interface SubscriptionConfig {
+  /** Default `sqs`. */
+  protocol?: string;
+  /** The endpoint as Subscribe takes it (for sqs, the queue ARN)… */
+  endpoint?: string;
+  /** …or, for sqs, the name of a queue in the topic's account and region. */
+  queue?: string;
+  /** RawMessageDelivery, FilterPolicy (an object or a JSON string), FilterPolicyScope, RedrivePolicy… */
+  attributes?: Record<string, string | number | boolean | object>;
 }
 
 export interface QueueConfig {
@@ -33,6 +56,18 @@ export function checkConfig(value: unknown, source = 'config'): PostboxConfigFil
     if (!Array.isArray(config.queues)) throw new Error(`${source}: "queues" must be a list`);
     config.queues.forEach((q, i) => {
       if (typeof q?.name !== 'string') throw new Error(`${source}: queues[${i}] needs a "name"`);
+    });
+  }
+  if (config.topics !== undefined) {
+    if (!Array.isArray(config.topics)) throw new Error(`${source}: "topics" must be a list`);
+    config.topics.forEach((t, i) => {
+      if (typeof t?.name !== 'string') throw new Error(`${source}: topics[${i}] needs a "name"`);
+      if (t.subscriptions !== undefined && !Array.isArray(t.subscriptions)) throw new Error(`${source}: topics[${i}].subscriptions must be a list`);
+      t.subscriptions?.forEach((s, j) => {
+        if (typeof s?.endpoint !== 'string' && typeof s?.queue !== 'string') {
+          throw new Error(`${source}: topics[${i}].subscriptions[${j}] needs an "endpoint" or a "queue"`);
+        }
+      });
     });
   }
   return config;

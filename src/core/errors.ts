@@ -66,6 +66,25 @@ export const Errors = {
     'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
   ),
   UnsupportedOperation: kind('UnsupportedOperation', 400, 'AWS.SimpleQueueService.UnsupportedOperation'),
+
+  // Amazon SNS: exception names and `awsQueryError` codes/statuses as AWS's SNS model declares them. SNS speaks
+  // only the Query protocol, so where an exception name is taken by another service's kind the code is the
+  // query code (codes stay unique; SDKs read the query code).
+  SnsAuthorizationError: kind('AuthorizationErrorException', 403, 'AuthorizationError'),
+  SnsBatchEntryIdsNotDistinct: kind('BatchEntryIdsNotDistinctException', 400, 'BatchEntryIdsNotDistinct'),
+  SnsBatchRequestTooLong: kind('BatchRequestTooLongException', 400, 'BatchRequestTooLong'),
+  SnsEmptyBatchRequest: kind('EmptyBatchRequestException', 400, 'EmptyBatchRequest'),
+  SnsFilterPolicyLimitExceeded: kind('FilterPolicyLimitExceededException', 403, 'FilterPolicyLimitExceeded'),
+  SnsInternalError: kind('InternalErrorException', 500, 'InternalError', 'Receiver'),
+  SnsInvalidBatchEntryId: kind('InvalidBatchEntryIdException', 400, 'InvalidBatchEntryId'),
+  SnsInvalidParameter: kind('InvalidParameterException', 400, 'InvalidParameter'),
+  SnsInvalidParameterValue: kind('ParameterValueInvalid', 400, 'ParameterValueInvalid'),
+  SnsNotFound: kind('NotFoundException', 404, 'NotFound'),
+  SnsResourceNotFound: kind('ResourceNotFound', 404, 'ResourceNotFound'),
+  SnsSubscriptionLimitExceeded: kind('SubscriptionLimitExceededException', 403, 'SubscriptionLimitExceeded'),
+  SnsTagLimitExceeded: kind('TagLimitExceededException', 400, 'TagLimitExceeded'),
+  SnsTagPolicy: kind('TagPolicyException', 400, 'TagPolicy'),
+  SnsTooManyEntriesInBatchRequest: kind('TooManyEntriesInBatchRequestException', 400, 'TooManyEntriesInBatchRequest'),
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof Errors;

@@ -1,18 +1,11 @@
 import { AwsError } from '../core/errors.js';
+import { decodeAfterToken, encodeAfterToken } from '../core/pagination.js';
 
-/** NextToken for name-ordered listings: the last name returned, opaque to clients. */
-export const encodeToken = (lastName: string): string => Buffer.from(JSON.stringify({ after: lastName })).toString('base64');
+/** NextToken for name-ordered listings: the last name returned. */
+export const encodeToken = encodeAfterToken;
 
-export function decodeToken(token: string | undefined): string | undefined {
-  if (token === undefined || token === '') return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
-  } catch {
-    // fall through
-  }
-  throw new AwsError('InvalidParameterValue', 'Invalid or expired next token.');
-}
+export const decodeToken = (token: string | undefined): string | undefined =>
+  decodeAfterToken(token, () => new AwsError('InvalidParameterValue', 'Invalid or expired next token.'));
 
 export function checkMaxResults(max: number | undefined, limit: number): void {
   if (max !== undefined && (max < 1 || max > limit)) {

@@ -18,6 +18,8 @@ import type {
 } from '../contract.js';
 import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
 import { GroupCommit } from './group-commit.js';
+import type { AtomicFanout, FanoutDelivery } from '../sns-contract.js';
+import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
 
 export interface SqliteOptions {
@@ -43,7 +45,7 @@ const sequenceNumberOf = (rowId: number): string => (10n ** 19n + BigInt(rowId))
  * The embedded engine. better-sqlite3 is synchronous and each call is one short transaction, so a whole operation
  * runs without yielding to the event loop: no two requests interleave inside a transaction.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, AtomicFanout {
   readonly engine = 'sqlite';
   private readonly db: Database.Database;
   private readonly s: ReturnType<typeof prepare>;
@@ -55,6 +57,8 @@ export class SqliteStore implements Store {
   private readonly tokenPrefix = randomToken(6);
   private tokenCounter = 0;
   private readonly markReceivedStatements = new Map<number, Statement>();
+  /** SNS topics and subscriptions on the same database, built on first use (see snsStore). */
+  private sns: SqliteSnsStore | undefined;
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.path);
@@ -64,7 +68,10 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = OFF');
     migrate(this.db);
     this.s = prepare(this.db);
-    this.group = new GroupCommit(this.db, () => this.forgetQueues());
+    this.group = new GroupCommit(this.db, () => {
+      this.forgetQueues();
+      this.sns?.forget();
+    });
     this.tx = this.transactions();
   }
 
@@ -89,6 +96,7 @@ export class SqliteStore implements Store {
       send: t((queueId: number, messages: NewMessage[], fifo: FifoSendOptions | undefined) =>
         messages.map((m) => this.insertOne(queueId, m, fifo)),
       ),
+      sendMany: t((deliveries: FanoutDelivery[]) => this.sendManyInTransaction(deliveries)),
       receive: t((queue: QueueRecord, o: ReceiveOptions) => this.receiveTx(queue, o)),
       deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
         receipts.map((r) => this.deleteOneTx(queueId, r, now)),
@@ -196,6 +204,24 @@ export class SqliteStore implements Store {
 
   async send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]> {
     return this.group.write(() => this.tx.send(queue.id, messages, fifo));
+  }
+
+  /** Sends into several queues in one transaction (SNS fan-out): every queue gets its messages, or none does. */
+  async sendMany(deliveries: FanoutDelivery[]): Promise<SendResult[][]> {
+    return this.group.write(() => this.tx.sendMany(deliveries));
+  }
+
+  private sendManyInTransaction(deliveries: FanoutDelivery[]): SendResult[][] {
+    return deliveries.map((d) => d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)));
+  }
+
+  /**
+   * The SNS store over this same database and group commit, so that a publish and its deliveries into these
+   * queues commit in one transaction.
+   */
+  snsStore(): SqliteSnsStore {
+    this.sns ??= new SqliteSnsStore(this.db, this.group, (deliveries) => this.tx.sendMany(deliveries));
+    return this.sns;
   }
 
   private insertOne(queueId: number, m: NewMessage, fifo: FifoSendOptions | undefined): SendResult {

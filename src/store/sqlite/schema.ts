@@ -95,6 +95,60 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX move_tasks_source ON move_tasks (source_arn, started_at);
   `,
+  `
+  -- Amazon SNS (src/store/sqlite/sns.ts). Topics by ARN; listings walk (account, region, arn).
+  CREATE TABLE sns_topics (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fifo INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    data_protection_policy TEXT,
+    subscriptions_deleted INTEGER NOT NULL DEFAULT 0,
+    -- FIFO topics: the last sequence number handed out.
+    sequence INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_topics_list ON sns_topics (account_id, region, arn);
+
+  CREATE TABLE sns_subscriptions (
+    arn TEXT PRIMARY KEY,
+    topic_arn TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    protocol TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    pending INTEGER NOT NULL,
+    token TEXT,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_subscriptions_topic ON sns_subscriptions (topic_arn, arn);
+  CREATE INDEX sns_subscriptions_list ON sns_subscriptions (account_id, region, arn);
+
+  -- FIFO topics deduplicate publishes for five minutes.
+  CREATE TABLE sns_fifo_dedup (
+    topic_arn TEXT NOT NULL,
+    dedup_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (topic_arn, dedup_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_fifo_dedup_expiry ON sns_fifo_dedup (expires_at);
+
+  -- The key that signs notifications, and its certificate (served at SigningCertURL). One row, kept for good.
+  CREATE TABLE sns_signing_key (
+    id TEXT PRIMARY KEY,
+    private_key TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database): void {

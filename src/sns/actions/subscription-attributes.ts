@@ -1,0 +1,33 @@
+import type { CallContext } from '../../core/service.js';
+import type { SubscriptionRecord } from '../../store/sns-contract.js';
+import { topicOfSubscription } from '../arns.js';
+import { snsInvalidParameter, subscriptionNotFound } from '../errors.js';
+import type { SnsRuntime } from '../runtime.js';
+import { checkFilterPolicy, checkSubscriptionAttributes, renderSubscriptionAttributes } from '../subscription-attributes.js';
+import type { SetSubscriptionAttributesInput, SubscriptionArnInput } from '../types.js';
+
+async function resolveSubscription(rt: SnsRuntime, arn: string | undefined): Promise<SubscriptionRecord> {
+  if (!topicOfSubscription(arn)) throw snsInvalidParameter('SubscriptionArn');
+  const s = await rt.store.getSubscription(arn!);
+  if (!s) throw subscriptionNotFound();
+  return s;
+}
+
+export async function getSubscriptionAttributes(rt: SnsRuntime, input: SubscriptionArnInput, _ctx: CallContext) {
+  return { Attributes: renderSubscriptionAttributes(await resolveSubscription(rt, input.SubscriptionArn)) };
+}
+
+/** Changes one attribute; an empty FilterPolicy (or RedrivePolicy, DeliveryPolicy) removes it. */
+export async function setSubscriptionAttributes(rt: SnsRuntime, input: SetSubscriptionAttributesInput, _ctx: CallContext) {
+  const s = await resolveSubscription(rt, input.SubscriptionArn);
+  const name = input.AttributeName;
+  if (!name) throw snsInvalidParameter('AttributeName');
+  const value = input.AttributeValue ?? '';
+  const attributes = { ...s.attributes };
+  if (value === '' && name !== 'RawMessageDelivery' && name !== 'FilterPolicyScope') delete attributes[name];
+  else Object.assign(attributes, checkSubscriptionAttributes(s.protocol, { [name]: value }, false));
+  checkFilterPolicy(attributes, false);
+  await rt.store.updateSubscription({ ...s, attributes });
+  rt.subscriptions.invalidate(s.topicArn);
+  return {};
+}

@@ -1,0 +1,65 @@
+import { AwsError } from '../core/errors.js';
+import type { Action, CallContext, ServiceHandler } from '../core/service.js';
+import { snsModel } from '../protocol/models/index.js';
+import { confirmSubscription } from './actions/confirm-subscription.js';
+import { createTopic } from './actions/create-topic.js';
+import { getDataProtectionPolicy, putDataProtectionPolicy } from './actions/data-protection-policy.js';
+import { deleteTopic } from './actions/delete-topic.js';
+import { getTopicAttributes } from './actions/get-topic-attributes.js';
+import { listSubscriptions, listSubscriptionsByTopic } from './actions/list-subscriptions.js';
+import { listTopics } from './actions/list-topics.js';
+import { addPermission, removePermission } from './actions/permissions.js';
+import { publish } from './actions/publish.js';
+import { publishBatch } from './actions/publish-batch.js';
+import { setTopicAttributes } from './actions/set-topic-attributes.js';
+import { subscribe } from './actions/subscribe.js';
+import { getSubscriptionAttributes, setSubscriptionAttributes } from './actions/subscription-attributes.js';
+import { listTagsForResource, tagResource, untagResource } from './actions/tag-resource.js';
+import { unsubscribe } from './actions/unsubscribe.js';
+import type { SnsRuntime } from './runtime.js';
+
+type SnsAction = (rt: SnsRuntime, input: any, ctx: CallContext) => unknown;
+
+/** The operations of AWS's SNS model that concern topics and subscriptions. */
+const ACTIONS: Record<string, SnsAction> = {
+  AddPermission: addPermission,
+  ConfirmSubscription: confirmSubscription,
+  CreateTopic: createTopic,
+  DeleteTopic: deleteTopic,
+  GetDataProtectionPolicy: getDataProtectionPolicy,
+  GetSubscriptionAttributes: getSubscriptionAttributes,
+  GetTopicAttributes: getTopicAttributes,
+  ListSubscriptions: listSubscriptions,
+  ListSubscriptionsByTopic: listSubscriptionsByTopic,
+  ListTagsForResource: listTagsForResource,
+  ListTopics: listTopics,
+  Publish: publish,
+  PublishBatch: publishBatch,
+  PutDataProtectionPolicy: putDataProtectionPolicy,
+  RemovePermission: removePermission,
+  SetSubscriptionAttributes: setSubscriptionAttributes,
+  SetTopicAttributes: setTopicAttributes,
+  Subscribe: subscribe,
+  TagResource: tagResource,
+  Unsubscribe: unsubscribe,
+  UntagResource: untagResource,
+};
+
+export const SNS_ACTION_NAMES = Object.keys(ACTIONS);
+
+/**
+ * Platform applications, endpoints and SMS are not implemented yet. They answer InvalidAction with a message that
+ * says so, rather than a success that did nothing.
+ */
+export const SNS_UNIMPLEMENTED = Object.keys(snsModel.operations).filter((name) => !(name in ACTIONS));
+
+export function snsService(rt: SnsRuntime): ServiceHandler {
+  const actions: Record<string, Action> = {};
+  for (const [name, fn] of Object.entries(ACTIONS)) actions[name] = (input, ctx) => fn(rt, input, ctx);
+  for (const name of SNS_UNIMPLEMENTED) {
+    actions[name] = () => {
+      throw new AwsError('InvalidAction', `The action ${name} is not implemented by Postbox yet.`);
+    };
+  }
+  return { wire: { signingName: 'sns', model: snsModel }, actions };
+}

@@ -1,0 +1,120 @@
+/**
+ * Storage for Amazon SNS: topics, subscriptions, FIFO topic deduplication and the signing key. A separate
+ * interface from `Store` (queues and messages) so that engines can add SNS without every queue engine changing at
+ * once; an engine that has both implements both, over the same database, so that a publish and its deliveries into
+ * the engine's own queues commit in one transaction.
+ *
+ * As in contract.ts: every method is one transaction, times come from the caller.
+ */
+import type { FifoSendOptions, NewMessage, QueueRecord, SendResult } from './contract.js';
+
+export interface TopicRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly fifo: boolean;
+  /** Settable attributes as AWS returns them (strings); read-only ones (TopicArn, Owner, counts) are computed. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly dataProtectionPolicy?: string;
+  /** Subscriptions removed from the topic (AWS's SubscriptionsDeleted). */
+  readonly subscriptionsDeleted: number;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+}
+
+export interface SubscriptionRecord {
+  readonly arn: string;
+  readonly topicArn: string;
+  /** The account and region of the topic (where ListSubscriptions finds it). */
+  readonly accountId: string;
+  readonly region: string;
+  /** The account that subscribed. */
+  readonly owner: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  /** Settable attributes (RawMessageDelivery, FilterPolicy, FilterPolicyScope, RedrivePolicy, DeliveryPolicy…). */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly pendingConfirmation: boolean;
+  /** For subscriptions awaiting ConfirmSubscription. */
+  readonly confirmationToken?: string;
+  readonly createdAt: number;
+}
+
+/** One queue's share of a publish: the messages it gets and, for a FIFO queue, its deduplication settings. */
+export interface FanoutDelivery {
+  readonly queue: QueueRecord;
+  readonly messages: NewMessage[];
+  readonly fifo?: FifoSendOptions;
+}
+
+/** Sends into several queues in one transaction: every queue gets its messages, or none does. */
+export interface AtomicFanout {
+  sendMany(deliveries: FanoutDelivery[]): Promise<SendResult[][]>;
+}
+
+export interface PublishRequest {
+  readonly topic: TopicRecord;
+  readonly messageId: string;
+  readonly now: number;
+  /** FIFO topics: the deduplication id (explicit or content-based) and how long it is remembered. */
+  readonly dedup?: { readonly id: string; readonly windowMs: number };
+  /**
+   * Builds the deliveries once the topic's sequence number (FIFO) is allocated, inside the transaction — the
+   * envelope carries the sequence number, so it cannot be built before. Must be synchronous and side-effect free.
+   */
+  readonly build: (sequenceNumber: string | undefined) => FanoutDelivery[];
+}
+
+export interface PublishOutcome {
+  readonly messageId: string;
+  readonly sequenceNumber?: string;
+  /** A FIFO publish whose deduplication id was seen within the window: nothing was delivered. */
+  readonly duplicate: boolean;
+  /** Per delivery, as `build` returned them (empty for a duplicate). */
+  readonly results: SendResult[][];
+  /** Ids of the queues that received at least one new message (to wake their long polls). */
+  readonly queueIds: number[];
+}
+
+export interface SigningKeyRecord {
+  /** Names the certificate: SigningCertURL ends in SimpleNotificationService-<id>.pem. */
+  readonly id: string;
+  readonly privateKeyPem: string;
+  readonly certificatePem: string;
+  readonly createdAt: number;
+}
+
+export interface SnsStore {
+  /** Creates the topic unless one of that ARN exists; answers the existing one then. */
+  createTopic(topic: TopicRecord): Promise<{ topic: TopicRecord; created: boolean }>;
+  getTopic(arn: string): Promise<TopicRecord | undefined>;
+  /** The account's topics in the region, in ARN order, after `startAfterArn`. */
+  listTopics(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<TopicRecord[]>;
+  updateTopic(topic: TopicRecord): Promise<void>;
+  /** Removes the topic and its subscriptions. */
+  deleteTopic(arn: string): Promise<void>;
+
+  createSubscription(subscription: SubscriptionRecord): Promise<void>;
+  getSubscription(arn: string): Promise<SubscriptionRecord | undefined>;
+  /** Every subscription of a topic, in ARN order (what a publish fans out to). */
+  subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]>;
+  listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
+  listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
+  updateSubscription(subscription: SubscriptionRecord): Promise<void>;
+  /** Removes the subscription and counts it in its topic's SubscriptionsDeleted. */
+  deleteSubscription(arn: string): Promise<void>;
+
+  /**
+   * A publish, in one transaction: FIFO deduplication against the topic, the topic's next sequence number, and the
+   * deliveries into the engine's own queues.
+   */
+  publish(request: PublishRequest): Promise<PublishOutcome>;
+
+  /** Forgets FIFO deduplication ids whose window has passed. */
+  deleteExpiredDedup(now: number): Promise<void>;
+
+  /** The signing key, creating it with `create` the first time (kept for good: certificates stay valid). */
+  signingKey(create: () => Promise<Omit<SigningKeyRecord, 'createdAt'>>, now: number): Promise<SigningKeyRecord>;
+}
