@@ -16,6 +16,7 @@ import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
+import { PostgresStore } from './store/postgres/engine.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
 import { VERSION } from './version.js';
@@ -29,6 +30,11 @@ export interface PostboxOptions {
   dataDir?: string;
   /** Keep everything in memory (nothing survives a stop). */
   memory?: boolean;
+  /**
+   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS only so far).
+   * Default: the embedded SQLite file under `dataDir`.
+   */
+  storage?: string;
   /** `normal` survives a killed process; `full` also fsyncs every commit to survive power loss. */
   durability?: 'normal' | 'full';
   /** Default account for requests whose access key id is not 12 digits. Default 000000000000. */
@@ -64,15 +70,28 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const region = options.region ?? 'us-east-1';
   if (!/^\d{12}$/.test(accountId)) throw new Error(`account id must be 12 digits, got "${accountId}"`);
 
-  let storagePath = ':memory:';
-  if (!options.memory) {
-    const dir = resolve(options.dataDir ?? '.postbox');
-    mkdirSync(dir, { recursive: true });
-    storagePath = join(dir, 'postbox.db');
-  }
-  const store = new SqliteStore({ path: storagePath, durability: options.durability ?? 'normal' });
-
   const waiters = new ReceiveWaiters(clock);
+  let store: SqliteStore | PostgresStore;
+  if (options.storage && /^postgres(ql)?:\/\//.test(options.storage)) {
+    // `?schema=name` picks the schema (default `postbox`), so several Postbox deployments can share a database.
+    const url = new URL(options.storage);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    const pg = await PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
+    // Several nodes share the database: a send on any node wakes the long polls waiting here.
+    pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));
+    await pg.listening();
+    store = pg;
+  } else {
+    let storagePath = ':memory:';
+    if (!options.memory) {
+      const dir = resolve(options.dataDir ?? '.postbox');
+      mkdirSync(dir, { recursive: true });
+      storagePath = join(dir, 'postbox.db');
+    }
+    store = new SqliteStore({ path: storagePath, durability: options.durability ?? 'normal' });
+  }
+
   let background: SqsBackground | undefined;
   const rt: SqsRuntime = {
     store,
@@ -88,17 +107,21 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   background = new SqsBackground(rt);
 
   // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together.
-  const snsStore = store.snsStore();
-  const snsRt: SnsRuntime = {
-    store: snsStore,
-    queues: store,
-    clock,
-    logger,
-    notifyQueue: (queueId) => waiters.notify(queueId),
-    subscriptions: new TopicSubscriptions(snsStore, logger),
-    signer: new Signer(snsStore, clock),
-  };
-  const sns = snsService(snsRt);
+  // The PostgreSQL engine has no SNS store yet: with it, Postbox serves SQS (and STS) only.
+  let snsRt: SnsRuntime | undefined;
+  if (store instanceof SqliteStore) {
+    const snsStore = store.snsStore();
+    snsRt = {
+      store: snsStore,
+      queues: store,
+      clock,
+      logger,
+      notifyQueue: (queueId) => waiters.notify(queueId),
+      subscriptions: new TopicSubscriptions(snsStore, logger),
+      signer: new Signer(snsStore, clock),
+    };
+  }
+  const sns = snsRt && snsService(snsRt);
 
   try {
     if (options.config !== undefined) {
@@ -111,15 +134,15 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
 
   const dispatcher = new PostboxDispatcher(
-    { services: [sqs, sns, stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
-    (path) => snsRt.signer.certificateAt(path),
+    { services: sns ? [sqs, sns, stsService()] : [sqs, stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
+    (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
   );
   const health = () => ({
     status: 'ok',
     version: VERSION,
     edition: 'postbox',
     storage: store.engine,
-    services: { sqs: 'running', sns: 'running', sts: 'running' },
+    services: sns ? { sqs: 'running', sns: 'running', sts: 'running' } : { sqs: 'running', sts: 'running' },
   });
   let http;
   try {
@@ -131,7 +154,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   background.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
-  logger.debug({ ms: performance.now() - started, storage: storagePath }, 'started');
+  logger.debug({ ms: performance.now() - started, storage: store.engine }, 'started');
 
   let stopping: Promise<void> | undefined;
   return {

@@ -10,6 +10,7 @@ Options (each also settable by the environment variable shown):
   --host H            interface to listen on (POSTBOX_HOST, default all)
   --data DIR          directory of the SQLite file (POSTBOX_DATA, default ./.postbox)
   --memory            keep everything in memory; nothing survives a stop (POSTBOX_MEMORY=1)
+  --storage URL       postgres://user@host/db: share one PostgreSQL among several nodes (POSTBOX_STORAGE)
   --durability D      normal (survives kill -9) or full (fsync per commit) (POSTBOX_DURABILITY)
   --config FILE       JSON or YAML file of queues to create at start (POSTBOX_CONFIG)
   --account ID        default 12-digit account id (POSTBOX_ACCOUNT, default 000000000000)
@@ -21,6 +22,17 @@ Options (each also settable by the environment variable shown):
 function fail(message: string): never {
   process.stderr.write(`postbox: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+/** Never print a password given in a connection URL. */
+function redactPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -47,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
         host: { type: 'string' },
         data: { type: 'string' },
         memory: { type: 'boolean' },
+        storage: { type: 'string' },
         durability: { type: 'string' },
         config: { type: 'string' },
         account: { type: 'string' },
@@ -73,6 +86,9 @@ async function main(argv: string[]): Promise<void> {
   };
   const host = values.host ?? env['POSTBOX_HOST'];
   if (host) options.host = host;
+  const storage = values.storage ?? env['POSTBOX_STORAGE'];
+  if (storage !== undefined && !/^postgres(ql)?:\/\//.test(storage)) fail(`invalid storage "${storage}": expected a postgres:// URL`);
+  if (storage) options.storage = storage;
   const data = values.data ?? env['POSTBOX_DATA'];
   if (data) options.dataDir = data;
   if (durability) options.durability = durability;
@@ -109,7 +125,11 @@ async function main(argv: string[]): Promise<void> {
 
   postbox = await startPostbox(options);
   if (stopping) return void finish(postbox);
-  const where = options.memory ? 'in memory' : `SQLite in ${options.dataDir ?? '.postbox'}`;
+  const where = options.storage
+    ? `PostgreSQL at ${redactPassword(options.storage)}`
+    : options.memory
+      ? 'in memory'
+      : `SQLite in ${options.dataDir ?? '.postbox'}`;
   process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${postbox.port} (${where})\nReady.\n`);
 }
 

@@ -29,6 +29,11 @@ export class ReceiveWaiters {
     for (const wake of set) wake();
   }
 
+  /** Wakes every waiting long poll (another node may have sent to any queue while our notifications lapsed). */
+  notifyAll(): void {
+    for (const queueId of [...this.waiting.keys()]) this.notify(queueId);
+  }
+
   /** Resolves when the queue is notified after `sinceVersion`, after `ms`, or when the server shuts down. */
   wait(queueId: number, sinceVersion: number, ms: number): Promise<void> {
     if (this.closing || this.version(queueId) !== sinceVersion || ms <= 0) return Promise.resolve();

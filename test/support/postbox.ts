@@ -5,10 +5,26 @@ import { ManualClock } from '../../src/core/clock.js';
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** A Postbox in this process, in memory, on a free port, quiet. */
+/**
+ * A Postbox in this process, on a free port, quiet: in memory by default, or — when POSTBOX_TEST_STORAGE=postgres —
+ * on the test PostgreSQL in a schema of its own (dropped at stop), so the same conformance tests cover both engines.
+ */
 export async function startTestPostbox(options: PostboxOptions = {}): Promise<Postbox> {
-  return startPostbox({ port: 0, host: '127.0.0.1', memory: true, logLevel: 'silent', ...options });
+  if (process.env['POSTBOX_TEST_STORAGE'] !== 'postgres' || options.storage || options.dataDir) {
+    return startPostbox({ port: 0, host: '127.0.0.1', memory: true, logLevel: 'silent', ...options });
+  }
+  const { testDatabase, freshSchema, dropSchema } = await import('./postgres.js');
+  const { connectionString } = await testDatabase();
+  const schema = freshSchema();
+  const url = new URL(connectionString);
+  url.searchParams.set('schema', schema);
+  const postbox = await startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, storage: url.toString() });
+  const stop = postbox.stop.bind(postbox);
+  return { ...postbox, stop: () => stop().then(() => dropSchema(schema)) };
 }
+
+/** True when this run drives the PostgreSQL engine (some services are SQLite-only so far). */
+export const onPostgres = (): boolean => process.env['POSTBOX_TEST_STORAGE'] === 'postgres';
 
 /** The current SDK (AWS JSON 1.0 protocol). */
 export function jsonClient(endpoint: string, region = 'us-east-1', accessKeyId = 'test'): SQSClient {

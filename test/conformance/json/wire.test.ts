@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Postbox } from '../../../src/index.js';
-import { startTestPostbox, uniqueName } from '../../support/postbox.js';
+import { onPostgres, startTestPostbox, uniqueName } from '../../support/postbox.js';
 
 let postbox: Postbox;
 before(async () => {
@@ -60,8 +60,9 @@ test('health answers on both paths; CORS preflight is allowed', async () => {
   for (const path of ['/_postbox/health', '/_localstack/health']) {
     const res = await fetch(postbox.endpoint + path);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { services: Record<string, string> };
+    const body = (await res.json()) as { services: Record<string, string>; storage: string };
     assert.equal(body.services['sqs'], 'running');
+    assert.equal(body.storage, onPostgres() ? 'postgres' : 'sqlite');
   }
   const pre = await fetch(postbox.endpoint, { method: 'OPTIONS' });
   assert.equal(pre.status, 200);
