@@ -57,6 +57,8 @@ export class SqliteStore implements Store, AtomicFanout {
   private readonly tokenPrefix = randomToken(6);
   private tokenCounter = 0;
   private readonly markReceivedStatements = new Map<number, Statement>();
+  /** Per queue, no message expires before this (absent: unknown, look). Kept exact by this process's writes. */
+  private readonly earliestExpiry = new Map<number, number>();
   /** SNS topics and subscriptions on the same database, built on first use (see snsStore). */
   private sns: SqliteSnsStore | undefined;
 
@@ -132,6 +134,7 @@ export class SqliteStore implements Store, AtomicFanout {
   private forgetQueues(): void {
     this.queuesById.clear();
     this.queuesByKey.clear();
+    this.earliestExpiry.clear();
   }
 
   async createQueue(q: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }> {
@@ -242,6 +245,8 @@ export class SqliteStore implements Store, AtomicFanout {
 
   /** Inserts a message row; in a FIFO queue also registers it with its message group. */
   private insertRow(queueId: number, m: NewMessage, fifo: boolean, receiveCount = 0, firstReceivedAt: number | null = null): number {
+    const earliest = this.earliestExpiry.get(queueId);
+    if (earliest !== undefined && m.expiresAt < earliest) this.earliestExpiry.set(queueId, m.expiresAt);
     const info = this.s.insertMessage.run(
       queueId,
       m.messageId,
@@ -321,6 +326,9 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   private dropExpired(queueId: number, now: number, limit = EXPIRED_PER_RECEIVE): number {
+    // Most receives find nothing expired: skip the query while the queue's earliest expiry is still ahead.
+    const earliest = this.earliestExpiry.get(queueId);
+    if (earliest !== undefined && earliest > now) return 0;
     const rows = this.s.selectExpiredInQueue.all(queueId, now, limit) as MessageRow[];
     const groups = new Set<string>();
     for (const r of rows) {
@@ -328,6 +336,8 @@ export class SqliteStore implements Store, AtomicFanout {
       if (isFifoRow(r)) groups.add(r.group_id!);
     }
     for (const g of groups) this.refreshGroup(queueId, g, now);
+    const next = (this.s.earliestExpiry.get(queueId) as { t: number | null }).t;
+    this.earliestExpiry.set(queueId, next ?? Number.POSITIVE_INFINITY);
     return rows.length;
   }
 
@@ -654,6 +664,7 @@ function prepare(db: Database.Database) {
       'SELECT id, queue_id, group_id, sequence_number FROM messages WHERE queue_id = ? AND expires_at <= ? LIMIT ?',
     ),
     allQueueIds: q('SELECT id FROM queues'),
+    earliestExpiry: q('SELECT min(expires_at) AS t FROM messages WHERE queue_id = ?'),
     insertGroup: q('INSERT INTO fifo_groups (queue_id, group_id, available_at, head_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     updateGroup: q('UPDATE fifo_groups SET available_at = ?, head_id = ? WHERE queue_id = ? AND group_id = ?'),
     deleteGroup: q('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?'),
