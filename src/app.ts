@@ -7,6 +7,9 @@ import { checkConfig, loadConfigFile, type PostboxConfigFile } from './config/fi
 import { Dispatcher, type IncomingCall } from './server/dispatch.js';
 import type { WireResponse } from './protocol/wire.js';
 import { startHttpServer } from './server/http-server.js';
+import { BusRoutes } from './events/bus-routes.js';
+import type { EventsRuntime } from './events/runtime.js';
+import { eventsService } from './events/service.js';
 import { SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
@@ -16,7 +19,7 @@ import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
-import { PostgresStore } from './store/postgres/engine.js';
+import type { PostgresStore } from './store/postgres/engine.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
 import { VERSION } from './version.js';
@@ -77,6 +80,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     const url = new URL(options.storage);
     const schema = url.searchParams.get('schema') ?? undefined;
     url.searchParams.delete('schema');
+    // Loaded only when asked for: the PostgreSQL driver costs tens of milliseconds of start-up.
+    const { PostgresStore } = await import('./store/postgres/engine.js');
     const pg = await PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
     // Several nodes share the database: a send on any node wakes the long polls waiting here.
     pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));
@@ -123,6 +128,21 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
   const sns = snsRt && snsService(snsRt);
 
+  // EventBridge, like SNS, needs the SQLite engine for now: its deliveries into queues commit in one transaction.
+  let eventsRt: EventsRuntime | undefined;
+  if (store instanceof SqliteStore) {
+    const eventsStore = store.eventsStore();
+    eventsRt = {
+      store: eventsStore,
+      queues: store,
+      clock,
+      logger,
+      notifyQueue: (queueId) => waiters.notify(queueId),
+      routes: new BusRoutes(eventsStore, logger),
+    };
+  }
+  const events = eventsRt && eventsService(eventsRt);
+
   try {
     if (options.config !== undefined) {
       const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
@@ -134,7 +154,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
 
   const dispatcher = new PostboxDispatcher(
-    { services: sns ? [sqs, sns, stsService()] : [sqs, stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
+    { services: [sqs, ...(sns ? [sns] : []), ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
     (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
   );
   const health = () => ({
@@ -142,7 +162,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     version: VERSION,
     edition: 'postbox',
     storage: store.engine,
-    services: sns ? { sqs: 'running', sns: 'running', sts: 'running' } : { sqs: 'running', sts: 'running' },
+    services: { sqs: 'running', ...(sns ? { sns: 'running' } : {}), ...(events ? { events: 'running' } : {}), sts: 'running' },
   });
   let http;
   try {

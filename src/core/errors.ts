@@ -85,6 +85,19 @@ export const Errors = {
   SnsTagLimitExceeded: kind('TagLimitExceededException', 400, 'TagLimitExceeded'),
   SnsTagPolicy: kind('TagPolicyException', 400, 'TagPolicy'),
   SnsTooManyEntriesInBatchRequest: kind('TooManyEntriesInBatchRequestException', 400, 'TooManyEntriesInBatchRequest'),
+  // Amazon EventBridge (AWS JSON 1.1; `__type` is the bare exception name). Its ResourceNotFoundException has the
+  // same name as SQS's but AWS answers it with 400, not 404.
+  EventsResourceNotFound: kind('ResourceNotFoundException', 400),
+  EventsConcurrentModification: kind('ConcurrentModificationException', 400),
+  EventsIllegalStatus: kind('IllegalStatusException', 400),
+  EventsInternal: kind('InternalException', 500, 'InternalException', 'Receiver'),
+  EventsInvalidEventPattern: kind('InvalidEventPatternException', 400),
+  EventsInvalidState: kind('InvalidStateException', 400),
+  EventsLimitExceeded: kind('LimitExceededException', 400),
+  EventsManagedRule: kind('ManagedRuleException', 400),
+  EventsOperationDisabled: kind('OperationDisabledException', 400),
+  EventsResourceAlreadyExists: kind('ResourceAlreadyExistsException', 400),
+  EventsValidation: kind('ValidationException', 400),
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof Errors;

@@ -9,3 +9,4 @@ function load(name: string): ServiceModel {
 export const sqsModel = load('sqs');
 export const stsModel = load('sts');
 export const snsModel = load('sns');
+export const eventsModel = load('events');

@@ -19,6 +19,7 @@ import type {
 import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
 import { GroupCommit } from './group-commit.js';
 import type { AtomicFanout, FanoutDelivery } from '../sns-contract.js';
+import { SqliteEventsStore } from './events.js';
 import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
 
@@ -61,6 +62,8 @@ export class SqliteStore implements Store, AtomicFanout {
   private readonly earliestExpiry = new Map<number, number>();
   /** SNS topics and subscriptions on the same database, built on first use (see snsStore). */
   private sns: SqliteSnsStore | undefined;
+  /** EventBridge buses, rules and targets on the same database, built on first use (see eventsStore). */
+  private events: SqliteEventsStore | undefined;
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.path);
@@ -225,6 +228,12 @@ export class SqliteStore implements Store, AtomicFanout {
   snsStore(): SqliteSnsStore {
     this.sns ??= new SqliteSnsStore(this.db, this.group, (deliveries) => this.tx.sendMany(deliveries));
     return this.sns;
+  }
+
+  /** The EventBridge store over this same database and group commit, so that PutEvents' deliveries commit together. */
+  eventsStore(): SqliteEventsStore {
+    this.events ??= new SqliteEventsStore(this.db, this.group, (deliveries) => this.tx.sendMany(deliveries));
+    return this.events;
   }
 
   private insertOne(queueId: number, m: NewMessage, fifo: FifoSendOptions | undefined): SendResult {

@@ -149,6 +149,57 @@ const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 3: Amazon EventBridge — event buses, rules and targets. Records are kept as JSON beside the columns that are
+  // searched, so that new settable members need no migration.
+  `
+  CREATE TABLE events_buses (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_buses_list ON events_buses (account_id, region, name);
+
+  CREATE TABLE events_rules (
+    arn TEXT PRIMARY KEY,
+    bus_arn TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX events_rules_bus ON events_rules (bus_arn, name);
+
+  CREATE TABLE events_targets (
+    rule_arn TEXT NOT NULL,
+    id TEXT NOT NULL,
+    target_arn TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (rule_arn, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_targets_arn ON events_targets (target_arn, rule_arn);
+
+  CREATE TABLE events_archives (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bus_arn TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_archives_list ON events_archives (account_id, region, name);
+  CREATE INDEX events_archives_bus ON events_archives (bus_arn);
+
+  -- Events kept by archives; expires_at NULL for archives that keep them for ever.
+  CREATE TABLE events_archived (
+    archive_arn TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    expires_at INTEGER,
+    event TEXT NOT NULL,
+    PRIMARY KEY (archive_arn, event_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_archived_expiry ON events_archived (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

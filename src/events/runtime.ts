@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../store/contract.js';
+import type { EventsStore } from '../store/events-contract.js';
+import type { BusRoutes } from './bus-routes.js';
+
+/** Everything the EventBridge actions share. EventBridge knows the queue engine only through the store and `notifyQueue`. */
+export interface EventsRuntime {
+  readonly store: EventsStore;
+  /** The queues that rule targets deliver into (same engine: a PutEvents call's deliveries commit with `store`). */
+  readonly queues: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Wakes the long polls of a queue that a PutEvents call delivered into. */
+  readonly notifyQueue: (queueId: number) => void;
+  /** Each bus's enabled rules and archives compiled into one index, kept in memory between rule changes. */
+  readonly routes: BusRoutes;
+}

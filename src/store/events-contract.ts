@@ -1,0 +1,131 @@
+/**
+ * Storage for Amazon EventBridge: event buses, rules and their targets. A separate interface from `Store` (queues)
+ * and `SnsStore`, as sns-contract.ts explains: an engine adds EventBridge without every engine changing at once.
+ * `commitEvents` writes a PutEvents call's deliveries into the engine's own queues and its archived events in one
+ * transaction, so that every queue and archive the call routes to gets its events, or none does.
+ *
+ * As in contract.ts: every method is one transaction, times come from the caller.
+ */
+
+import type { SendResult } from './contract.js';
+import type { FanoutDelivery } from './sns-contract.js';
+
+export interface EventBusKey {
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+export interface EventBusRecord extends EventBusKey {
+  readonly arn: string;
+  readonly description?: string;
+  readonly kmsKeyIdentifier?: string;
+  /** DeadLetterConfig.Arn: stored and returned; Postbox does not dead-letter bus deliveries yet. */
+  readonly deadLetterArn?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+}
+
+export type RuleState = 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+export interface RuleRecord {
+  readonly arn: string;
+  /** The bus the rule belongs to (its ARN) and the bus's name, as DescribeRule returns it. */
+  readonly busArn: string;
+  readonly busName: string;
+  readonly name: string;
+  readonly eventPattern?: string;
+  readonly scheduleExpression?: string;
+  readonly state: RuleState;
+  readonly description?: string;
+  readonly roleArn?: string;
+  /** The account that created the rule (DescribeRule's CreatedBy). */
+  readonly createdBy: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+}
+
+/**
+ * A rule's target, kept as the client sent it (the AWS JSON `Target` structure), so ListTargetsByRule returns every
+ * member unchanged, including those of target kinds Postbox does not deliver to.
+ */
+export interface TargetRecord {
+  readonly id: string;
+  readonly arn: string;
+  readonly target: Readonly<Record<string, unknown>>;
+}
+
+export interface ArchiveRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  /** The bus whose events the archive keeps (EventSourceArn). */
+  readonly busArn: string;
+  readonly description?: string;
+  readonly eventPattern?: string;
+  /** 0 keeps events for ever. */
+  readonly retentionDays: number;
+  readonly createdAt: number;
+}
+
+export interface ArchivedEvent {
+  readonly archiveArn: string;
+  readonly eventId: string;
+  /** The event as EventBridge built it (JSON text); its UTF-8 length is what SizeBytes adds up. */
+  readonly event: string;
+  /** When retention drops it; undefined for archives that keep events for ever. */
+  readonly expiresAt?: number;
+}
+
+export interface EventsStore {
+  /** Creates the bus unless one of that ARN exists; answers the existing one then. */
+  createBus(bus: EventBusRecord): Promise<{ bus: EventBusRecord; created: boolean }>;
+  getBus(arn: string): Promise<EventBusRecord | undefined>;
+  /** The account's buses in the region whose name starts with `prefix`, in name order, after `startAfter`. */
+  listBuses(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<EventBusRecord[]>;
+  updateBus(bus: EventBusRecord): Promise<void>;
+  /** Removes the bus, its rules and their targets. */
+  deleteBus(arn: string): Promise<void>;
+
+  /** Creates or replaces the rule (its targets stay). */
+  putRule(rule: RuleRecord): Promise<void>;
+  getRule(arn: string): Promise<RuleRecord | undefined>;
+  /** The bus's rules whose name starts with `prefix`, in name order, after `startAfter`. */
+  listRules(busArn: string, prefix: string, startAfter: string | undefined, limit: number): Promise<RuleRecord[]>;
+  /** Every rule of a bus with its targets: what routing compiles. */
+  rulesWithTargets(busArn: string): Promise<{ rule: RuleRecord; targets: TargetRecord[] }[]>;
+  /** Removes the rule; refuses (answers false, removes nothing) while it has targets. */
+  deleteRule(arn: string): Promise<boolean>;
+
+  /**
+   * Adds or replaces targets by id, in one transaction, unless the rule would then have more than `maxTargets`
+   * (answers false, changes nothing).
+   */
+  putTargets(ruleArn: string, targets: TargetRecord[], maxTargets: number): Promise<boolean>;
+  /** Removes the targets of those ids that exist; answers the ids removed. */
+  removeTargets(ruleArn: string, ids: string[]): Promise<string[]>;
+  /** The rule's targets in id order, after `startAfter`. */
+  listTargets(ruleArn: string, startAfter: string | undefined, limit: number): Promise<TargetRecord[]>;
+  /** Names of the bus's rules with a target of that ARN, in name order, after `startAfter`. */
+  ruleNamesByTarget(busArn: string, targetArn: string, startAfter: string | undefined, limit: number): Promise<string[]>;
+
+  createArchive(archive: ArchiveRecord): Promise<boolean>;
+  getArchive(arn: string): Promise<ArchiveRecord | undefined>;
+  /** The account's archives in the region, in name order, after `startAfter`, optionally of one bus only. */
+  listArchives(accountId: string, region: string, prefix: string, busArn: string | undefined, startAfter: string | undefined, limit: number): Promise<ArchiveRecord[]>;
+  updateArchive(archive: ArchiveRecord): Promise<void>;
+  /** Removes the archive and its events. */
+  deleteArchive(arn: string): Promise<void>;
+  archivesOfBus(busArn: string): Promise<ArchiveRecord[]>;
+  /** Events the archive holds at `now` (retention passed: not counted), and their size in bytes. */
+  archiveStats(arn: string, now: number): Promise<{ eventCount: number; sizeBytes: number }>;
+
+  /**
+   * A PutEvents call's writes, in one transaction: every delivery into the engine's queues and every archived event.
+   * Answers the queue engine's send results per delivery.
+   */
+  commitEvents(deliveries: FanoutDelivery[], archived: ArchivedEvent[], now: number): Promise<SendResult[][]>;
+}

@@ -1,0 +1,255 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { SendResult } from '../contract.js';
+import type { ArchivedEvent, ArchiveRecord, EventBusRecord, EventsStore, RuleRecord, TargetRecord } from '../events-contract.js';
+import type { FanoutDelivery } from '../sns-contract.js';
+import type { GroupCommit } from './group-commit.js';
+
+/** Archive writes between two sweeps of events past their retention (indexed by expiry, so a sweep is cheap). */
+const ARCHIVE_SWEEP_EVERY = 1_000;
+
+/**
+ * EventBridge on the SQLite engine: the same database and group commit as the queues (migration 3). Records are
+ * stored as JSON; the columns beside them are what listings seek on.
+ */
+export class SqliteEventsStore implements EventsStore {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly tx: ReturnType<SqliteEventsStore['transactions']>;
+  private archiveSweepCountdown = ARCHIVE_SWEEP_EVERY;
+
+  constructor(
+    private readonly db: Database,
+    private readonly group: GroupCommit,
+    /** The queue engine's multi-queue send, run inside the caller's transaction. */
+    private readonly sendManyInTransaction: (deliveries: FanoutDelivery[]) => SendResult[][],
+  ) {
+    this.s = prepare(db);
+    this.tx = this.transactions();
+  }
+
+  private transactions() {
+    const t = <A extends unknown[], R>(fn: (...args: A) => R) => this.db.transaction(fn);
+    return {
+      createBus: t((bus: EventBusRecord) => {
+        const existing = this.s.getBus.get(bus.arn) as { record: string } | undefined;
+        if (existing) return { bus: JSON.parse(existing.record) as EventBusRecord, created: false };
+        this.s.insertBus.run(bus.arn, bus.accountId, bus.region, bus.name, JSON.stringify(bus));
+        return { bus, created: true };
+      }),
+      updateBus: t((bus: EventBusRecord) => void this.s.updateBus.run(JSON.stringify(bus), bus.arn)),
+      deleteBus: t((arn: string) => {
+        this.s.deleteBusArchivedEvents.run(arn);
+        this.s.deleteBusArchives.run(arn);
+        this.s.deleteBusTargets.run(arn);
+        this.s.deleteBusRules.run(arn);
+        this.s.deleteBus.run(arn);
+      }),
+      putRule: t((rule: RuleRecord) => void this.s.putRule.run(rule.arn, rule.busArn, rule.name, JSON.stringify(rule))),
+      deleteRule: t((arn: string) => {
+        if (this.s.anyTarget.get(arn)) return false;
+        this.s.deleteRule.run(arn);
+        return true;
+      }),
+      putTargets: t((ruleArn: string, targets: TargetRecord[], maxTargets: number) => {
+        const existing = new Set((this.s.targetIds.all(ruleArn) as { id: string }[]).map((r) => r.id));
+        for (const target of targets) existing.add(target.id);
+        if (existing.size > maxTargets) return false;
+        for (const target of targets) this.s.putTarget.run(ruleArn, target.id, target.arn, JSON.stringify(target.target));
+        return true;
+      }),
+      removeTargets: t((ruleArn: string, ids: string[]) => ids.filter((id) => this.s.deleteTarget.run(ruleArn, id).changes > 0)),
+      createArchive: t((a: ArchiveRecord) => this.s.insertArchive.run(a.arn, a.accountId, a.region, a.name, a.busArn, JSON.stringify(a)).changes > 0),
+      deleteArchive: t((arn: string) => {
+        this.s.deleteArchivedEvents.run(arn);
+        this.s.deleteArchive.run(arn);
+      }),
+      commitEvents: t((deliveries: FanoutDelivery[], archived: ArchivedEvent[], now: number) => {
+        const results = this.sendManyInTransaction(deliveries);
+        if (archived.length) {
+          for (const e of archived) this.s.archiveEvent.run(e.archiveArn, e.eventId, Buffer.byteLength(e.event, 'utf8'), e.expiresAt ?? null, e.event);
+          this.archiveSweepCountdown -= archived.length;
+          if (this.archiveSweepCountdown <= 0) {
+            this.archiveSweepCountdown = ARCHIVE_SWEEP_EVERY;
+            this.s.deleteExpiredArchived.run(now);
+          }
+        }
+        return results;
+      }),
+    };
+  }
+
+  createBus(bus: EventBusRecord): Promise<{ bus: EventBusRecord; created: boolean }> {
+    return this.group.write(() => this.tx.createBus(bus));
+  }
+
+  getBus(arn: string): Promise<EventBusRecord | undefined> {
+    return this.group.read(() => parse<EventBusRecord>(this.s.getBus.get(arn)));
+  }
+
+  listBuses(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<EventBusRecord[]> {
+    return this.group.read(() =>
+      (this.s.listBuses.all(accountId, region, startAfter ?? '', prefix.length, prefix, limit) as { record: string }[]).map(
+        (r) => JSON.parse(r.record) as EventBusRecord,
+      ),
+    );
+  }
+
+  async updateBus(bus: EventBusRecord): Promise<void> {
+    await this.group.write(() => this.tx.updateBus(bus));
+  }
+
+  async deleteBus(arn: string): Promise<void> {
+    await this.group.write(() => this.tx.deleteBus(arn));
+  }
+
+  async putRule(rule: RuleRecord): Promise<void> {
+    await this.group.write(() => this.tx.putRule(rule));
+  }
+
+  getRule(arn: string): Promise<RuleRecord | undefined> {
+    return this.group.read(() => parse<RuleRecord>(this.s.getRule.get(arn)));
+  }
+
+  listRules(busArn: string, prefix: string, startAfter: string | undefined, limit: number): Promise<RuleRecord[]> {
+    return this.group.read(() =>
+      (this.s.listRules.all(busArn, startAfter ?? '', prefix.length, prefix, limit) as { record: string }[]).map((r) => JSON.parse(r.record) as RuleRecord),
+    );
+  }
+
+  rulesWithTargets(busArn: string): Promise<{ rule: RuleRecord; targets: TargetRecord[] }[]> {
+    return this.group.read(() => {
+      const rules = (this.s.rulesOfBus.all(busArn) as { record: string }[]).map((r) => JSON.parse(r.record) as RuleRecord);
+      const byRule = new Map<string, TargetRecord[]>(rules.map((r) => [r.arn, []]));
+      for (const row of this.s.targetsOfBus.all(busArn) as TargetRow[]) byRule.get(row.rule_arn)?.push(toTarget(row));
+      return rules.map((rule) => ({ rule, targets: byRule.get(rule.arn)! }));
+    });
+  }
+
+  deleteRule(arn: string): Promise<boolean> {
+    return this.group.write(() => this.tx.deleteRule(arn));
+  }
+
+  putTargets(ruleArn: string, targets: TargetRecord[], maxTargets: number): Promise<boolean> {
+    return this.group.write(() => this.tx.putTargets(ruleArn, targets, maxTargets));
+  }
+
+  removeTargets(ruleArn: string, ids: string[]): Promise<string[]> {
+    return this.group.write(() => this.tx.removeTargets(ruleArn, ids));
+  }
+
+  listTargets(ruleArn: string, startAfter: string | undefined, limit: number): Promise<TargetRecord[]> {
+    return this.group.read(() => (this.s.listTargets.all(ruleArn, startAfter ?? '', limit) as TargetRow[]).map(toTarget));
+  }
+
+  ruleNamesByTarget(busArn: string, targetArn: string, startAfter: string | undefined, limit: number): Promise<string[]> {
+    return this.group.read(() =>
+      (this.s.ruleNamesByTarget.all(targetArn, busArn, startAfter ?? '', limit) as { name: string }[]).map((r) => r.name),
+    );
+  }
+
+  createArchive(archive: ArchiveRecord): Promise<boolean> {
+    return this.group.write(() => this.tx.createArchive(archive));
+  }
+
+  getArchive(arn: string): Promise<ArchiveRecord | undefined> {
+    return this.group.read(() => parse<ArchiveRecord>(this.s.getArchive.get(arn)));
+  }
+
+  listArchives(accountId: string, region: string, prefix: string, busArn: string | undefined, startAfter: string | undefined, limit: number) {
+    return this.group.read(() =>
+      (this.s.listArchives.all(accountId, region, startAfter ?? '', prefix.length, prefix, busArn ?? null, busArn ?? null, limit) as { record: string }[]).map(
+        (r) => JSON.parse(r.record) as ArchiveRecord,
+      ),
+    );
+  }
+
+  async updateArchive(archive: ArchiveRecord): Promise<void> {
+    await this.group.write(() => this.s.updateArchive.run(JSON.stringify(archive), archive.arn));
+  }
+
+  async deleteArchive(arn: string): Promise<void> {
+    await this.group.write(() => this.tx.deleteArchive(arn));
+  }
+
+  archivesOfBus(busArn: string): Promise<ArchiveRecord[]> {
+    return this.group.read(() => (this.s.archivesOfBus.all(busArn) as { record: string }[]).map((r) => JSON.parse(r.record) as ArchiveRecord));
+  }
+
+  archiveStats(arn: string, now: number): Promise<{ eventCount: number; sizeBytes: number }> {
+    return this.group.read(() => {
+      const row = this.s.archiveStats.get(arn, now) as { n: number; bytes: number | null };
+      return { eventCount: row.n, sizeBytes: row.bytes ?? 0 };
+    });
+  }
+
+  commitEvents(deliveries: FanoutDelivery[], archived: ArchivedEvent[], now: number): Promise<SendResult[][]> {
+    return this.group.write(() => this.tx.commitEvents(deliveries, archived, now));
+  }
+}
+
+interface TargetRow {
+  rule_arn: string;
+  id: string;
+  target_arn: string;
+  target: string;
+}
+
+const toTarget = (r: TargetRow): TargetRecord => ({ id: r.id, arn: r.target_arn, target: JSON.parse(r.target) as Record<string, unknown> });
+
+function parse<T>(row: unknown): T | undefined {
+  return row ? (JSON.parse((row as { record: string }).record) as T) : undefined;
+}
+
+function prepare(db: Database) {
+  const q = (sql: string): Statement => db.prepare(sql);
+  // Prefix filters use substr() rather than LIKE, whose `_` and `%` would be wildcards in names that contain them.
+  return {
+    getBus: q('SELECT record FROM events_buses WHERE arn = ?'),
+    insertBus: q('INSERT INTO events_buses (arn, account_id, region, name, record) VALUES (?, ?, ?, ?, ?)'),
+    updateBus: q('UPDATE events_buses SET record = ? WHERE arn = ?'),
+    deleteBus: q('DELETE FROM events_buses WHERE arn = ?'),
+    deleteBusRules: q('DELETE FROM events_rules WHERE bus_arn = ?'),
+    deleteBusTargets: q('DELETE FROM events_targets WHERE rule_arn IN (SELECT arn FROM events_rules WHERE bus_arn = ?)'),
+    listBuses: q(
+      `SELECT record FROM events_buses WHERE account_id = ? AND region = ? AND name > ?
+         AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?`,
+    ),
+    putRule: q(
+      `INSERT INTO events_rules (arn, bus_arn, name, record) VALUES (?, ?, ?, ?)
+       ON CONFLICT (arn) DO UPDATE SET record = excluded.record`,
+    ),
+    getRule: q('SELECT record FROM events_rules WHERE arn = ?'),
+    listRules: q('SELECT record FROM events_rules WHERE bus_arn = ? AND name > ? AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?'),
+    rulesOfBus: q('SELECT record FROM events_rules WHERE bus_arn = ? ORDER BY name'),
+    deleteRule: q('DELETE FROM events_rules WHERE arn = ?'),
+    anyTarget: q('SELECT 1 FROM events_targets WHERE rule_arn = ? LIMIT 1'),
+    targetIds: q('SELECT id FROM events_targets WHERE rule_arn = ?'),
+    putTarget: q(
+      `INSERT INTO events_targets (rule_arn, id, target_arn, target) VALUES (?, ?, ?, ?)
+       ON CONFLICT (rule_arn, id) DO UPDATE SET target_arn = excluded.target_arn, target = excluded.target`,
+    ),
+    deleteTarget: q('DELETE FROM events_targets WHERE rule_arn = ? AND id = ?'),
+    listTargets: q('SELECT * FROM events_targets WHERE rule_arn = ? AND id > ? ORDER BY id LIMIT ?'),
+    targetsOfBus: q(
+      'SELECT t.* FROM events_targets t JOIN events_rules r ON r.arn = t.rule_arn WHERE r.bus_arn = ? ORDER BY t.rule_arn, t.id',
+    ),
+    getArchive: q('SELECT record FROM events_archives WHERE arn = ?'),
+    insertArchive: q('INSERT OR IGNORE INTO events_archives (arn, account_id, region, name, bus_arn, record) VALUES (?, ?, ?, ?, ?, ?)'),
+    updateArchive: q('UPDATE events_archives SET record = ? WHERE arn = ?'),
+    deleteArchive: q('DELETE FROM events_archives WHERE arn = ?'),
+    deleteArchivedEvents: q('DELETE FROM events_archived WHERE archive_arn = ?'),
+    deleteBusArchives: q('DELETE FROM events_archives WHERE bus_arn = ?'),
+    deleteBusArchivedEvents: q('DELETE FROM events_archived WHERE archive_arn IN (SELECT arn FROM events_archives WHERE bus_arn = ?)'),
+    listArchives: q(
+      `SELECT record FROM events_archives WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+         AND (? IS NULL OR bus_arn = ?) ORDER BY name LIMIT ?`,
+    ),
+    archivesOfBus: q('SELECT record FROM events_archives WHERE bus_arn = ? ORDER BY name'),
+    archiveEvent: q('INSERT OR IGNORE INTO events_archived (archive_arn, event_id, size, expires_at, event) VALUES (?, ?, ?, ?, ?)'),
+    archiveStats: q('SELECT count(*) AS n, sum(size) AS bytes FROM events_archived WHERE archive_arn = ? AND (expires_at IS NULL OR expires_at > ?)'),
+    deleteExpiredArchived: q('DELETE FROM events_archived WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    ruleNamesByTarget: q(
+      `SELECT r.name FROM events_targets t JOIN events_rules r ON r.arn = t.rule_arn
+       WHERE t.target_arn = ? AND r.bus_arn = ? AND r.name > ? GROUP BY r.name ORDER BY r.name LIMIT ?`,
+    ),
+  };
+}
