@@ -2,6 +2,7 @@
 // Runs every compiled test file under dist/test with Node's built-in test runner, one file at a time (the machine
 // has two cores and several suites start servers of their own). Then the SQS conformance suites run a second time
 // against a PostgreSQL-backed server (POSTBOX_TEST_STORAGE=postgres), so both engines face the same clients.
+// No test may take over two minutes: one that waits forever fails instead of hanging CI.
 // An argument filters files by path; `--no-postgres-pass` skips the second pass.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ function walk(dir) {
 }
 
 function run(files, env) {
-  const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });

@@ -8,9 +8,19 @@ import type { Shape, StructureShape } from './shapes.js';
  * `Name.N`, other lists use `Name.member.N`; maps use `Name.N.Name/Value` (flattened) or `Name.entry.N.key/value`.
  */
 export function decodeQueryInput(shape: StructureShape, params: Map<string, string>): Record<string, unknown> {
+  // The largest legitimate request (a batch of ten with ten attributes each) has a few hundred parameters; far more
+  // is refused before decoding, whose cost grows with the square of the count.
+  if (params.size > MAX_PARAMETERS) {
+    throw new AwsError('InvalidParameterValue', `The request has ${params.size} parameters; at most ${MAX_PARAMETERS} are accepted.`);
+  }
   const index = new PrefixIndex(params);
   return (decodeStructure(shape, '', index) ?? {}) as Record<string, unknown>;
 }
+
+const MAX_PARAMETERS = 2_000;
+
+/** List and map positions: 1 to 999,999,999 written without leading zeros, as clients write them. */
+const POSITION = /^([1-9]\d{0,8})(\.|$)/;
 
 /** The parameter names, so "is anything under this prefix" is answered without rescanning every key. */
 class PrefixIndex {
@@ -29,9 +39,8 @@ class PrefixIndex {
     const found = new Set<number>();
     for (const key of this.keys) {
       if (!key.startsWith(dotted)) continue;
-      const rest = key.slice(dotted.length);
-      const n = Number.parseInt(rest, 10);
-      if (Number.isInteger(n) && n > 0 && /^\d+(\.|$)/.test(rest)) found.add(n);
+      const m = POSITION.exec(key.slice(dotted.length));
+      if (m) found.add(Number(m[1]));
     }
     return [...found].sort((a, b) => a - b);
   }
@@ -60,7 +69,8 @@ function decode(shape: Shape, key: string, index: PrefixIndex): unknown {
     }
     case 'map': {
       const base = shape.f ? key : `${key}.entry`;
-      const out: Record<string, unknown> = {};
+      // No prototype: a key named `__proto__` is data, not a way to swap the object's prototype.
+      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       let any = false;
       for (const n of index.indices(base)) {
         const k = index.params.get(`${base}.${n}.${shape.k.ln ?? 'key'}`);

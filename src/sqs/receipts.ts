@@ -50,14 +50,17 @@ async function forEntries<T extends ReceiptRef>(
 }
 
 /** DeleteMessage for one or many handles. */
-export function deleteByHandles(rt: SqsRuntime, queue: QueueRecord, entries: HandleEntry[]): Promise<EntryOutcome[]> {
-  return forEntries(
+export async function deleteByHandles(rt: SqsRuntime, queue: QueueRecord, entries: HandleEntry[]): Promise<EntryOutcome[]> {
+  const outcomes = await forEntries(
     entries,
     (e) => checkHandle(queue, e.handle),
     (refs) => rt.store.deleteMessages(queue.id, refs, rt.clock.now()),
     // AWS: deleting an already-deleted message succeeds; a FIFO queue refuses a handle whose receive has lapsed.
     (outcome, handle) => (outcome === 'stale' ? expiredReceipt(handle) : undefined),
   );
+  // In a FIFO queue a delete may free the message's group: the next message of the group is receivable now.
+  if (queue.fifo && outcomes.some((o) => o === undefined)) rt.waiters.notify(queue.id);
+  return outcomes;
 }
 
 /** ChangeMessageVisibility for one or many handles. */
@@ -83,7 +86,8 @@ export async function changeVisibilityByHandles(rt: SqsRuntime, queue: QueueReco
       return invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
     },
   );
-  // A message made visible now may be what a waiting long poll is waiting for.
-  if (entries.some((e, i) => e.timeout === 0 && outcomes[i] === undefined)) rt.waiters.notify(queue.id);
+  // A message made visible sooner (or a FIFO group freed) may be what a waiting long poll is waiting for; a waiter
+  // woken for nothing just computes its next deadline again.
+  if (outcomes.some((o) => o === undefined)) rt.waiters.notify(queue.id);
   return outcomes;
 }

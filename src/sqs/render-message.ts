@@ -44,7 +44,7 @@ function systemAttribute(m: StoredMessage, name: (typeof SYSTEM_ATTRIBUTES)[numb
  */
 function selectAttributes(all: MessageAttributeMap, filters: string[]): MessageAttributeMap | undefined {
   if (filters.some((f) => f === 'All' || f === '.*')) return all;
-  const out: MessageAttributeMap = {};
+  const out: MessageAttributeMap = Object.create(null) as MessageAttributeMap;
   for (const [name, value] of Object.entries(all)) {
     for (const f of filters) {
       if (f === name || (f.endsWith('.*') && name.startsWith(f.slice(0, -2)))) {

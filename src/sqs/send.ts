@@ -24,7 +24,8 @@ export interface PreparedSend {
 
 /** Keeps only the members AWS stores of each attribute, so nothing else round-trips. */
 function canonicalAttributes(attributes: MessageAttributeMap): MessageAttributeMap {
-  const out: MessageAttributeMap = {};
+  // No prototype: an attribute named `__proto__` is an ordinary (valid) name and must be kept like any other.
+  const out: MessageAttributeMap = Object.create(null) as MessageAttributeMap;
   for (const [name, a] of Object.entries(attributes)) {
     out[name] =
       a.BinaryValue !== undefined && a.DataType.startsWith('Binary')

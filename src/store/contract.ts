@@ -71,7 +71,14 @@ export interface ReceiveOptions {
   visibilityTimeoutMs: number;
   now: number;
   /** When set, a message about to be received for the (maxReceiveCount+1)th time moves to the dead-letter queue. */
-  redrive?: { maxReceiveCount: number; deadLetterQueue: QueueRecord; sourceArn: string; retentionMs: number };
+  redrive?: {
+    maxReceiveCount: number;
+    deadLetterQueue: QueueRecord;
+    sourceArn: string;
+    retentionMs: number;
+    /** Called (inside the transaction) for each message moved to the dead-letter queue. */
+    onMoved?: () => void;
+  };
   /** FIFO only: a retried receive with the same attempt id within five minutes returns the same messages. */
   attemptId?: string;
 }

@@ -4,8 +4,11 @@ import { decodeQueryInput } from '../../src/protocol/query-decode.js';
 import { sqsModel } from '../../src/protocol/models/index.js';
 import { AwsError } from '../../src/core/errors.js';
 
-const decode = (action: string, params: Record<string, string>) =>
+const decodeRaw = (action: string, params: Record<string, string>) =>
   decodeQueryInput(sqsModel.operations[action]!.input, new Map(Object.entries(params)));
+/** Decoded maps have no prototype; compare them as plain JSON. */
+const decode = (action: string, params: Record<string, string>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(decodeRaw(action, params))) as Record<string, unknown>;
 
 test('flattened maps with locationNames: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
   assert.deepEqual(
@@ -82,4 +85,20 @@ test('bad scalars are InvalidParameterValue, not crashes', () => {
 
 test('unknown parameters are ignored; nothing given gives an empty input', () => {
   assert.deepEqual(decode('ListQueues', { Unknown: 'x' }), {});
+});
+
+test('positions must be plain numbers: leading zeros and absurd indices are ignored, not crashes', () => {
+  assert.deepEqual(decode('ReceiveMessage', { QueueUrl: 'u', 'AttributeName.01': 'All', 'AttributeName.99999999999999999999': 'x' }), { QueueUrl: 'u' });
+  assert.deepEqual(decode('ReceiveMessage', { QueueUrl: 'u', 'AttributeName.999999999': 'All' }), { QueueUrl: 'u', AttributeNames: ['All'] });
+});
+
+test('a map key named __proto__ is data', () => {
+  const input = decodeRaw('SetQueueAttributes', { QueueUrl: 'u', 'Attribute.1.Name': '__proto__', 'Attribute.1.Value': 'x' });
+  assert.deepEqual(Object.keys(input['Attributes'] as object), ['__proto__']);
+});
+
+test('requests with thousands of parameters are refused before decoding', () => {
+  const params: Record<string, string> = { QueueUrl: 'u' };
+  for (let i = 1; i <= 3000; i++) params[`SendMessageBatchRequestEntry.${i}.Id`] = `e${i}`;
+  assert.throws(() => decode('SendMessageBatch', params), (e: unknown) => e instanceof AwsError && e.kind.queryCode === 'InvalidParameterValue');
 });

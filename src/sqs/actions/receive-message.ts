@@ -31,7 +31,8 @@ export async function receiveMessage(rt: SqsRuntime, input: ReceiveMessageInput,
   const options: ReceiveOptions = { max, visibilityTimeoutMs: visibility * 1000, now: 0 };
   if (attemptId !== undefined) options.attemptId = attemptId;
   const redrive = await redriveFor(rt, queue);
-  if (redrive) options.redrive = redrive;
+  let movedToDeadLetter = false;
+  if (redrive) options.redrive = { ...redrive, onMoved: () => (movedToDeadLetter = true) };
 
   const deadline = rt.clock.now() + waitSeconds * 1000;
   let taken: StoredMessage[];
@@ -39,8 +40,12 @@ export async function receiveMessage(rt: SqsRuntime, input: ReceiveMessageInput,
     const version = rt.waiters.version(queue.id);
     options.now = rt.clock.now();
     taken = await rt.store.receive(queue, options);
-    // Messages past maxReceiveCount may just have moved to the dead-letter queue: wake its long polls.
-    if (options.redrive) rt.waiters.notify(options.redrive.deadLetterQueue.id);
+    // Messages past maxReceiveCount moved to the dead-letter queue: wake its long polls (only then: two queues that
+    // dead-letter into each other must not wake each other's pollers forever).
+    if (movedToDeadLetter) {
+      movedToDeadLetter = false;
+      rt.waiters.notify(options.redrive!.deadLetterQueue.id);
+    }
     if (taken.length || options.now >= deadline || rt.waiters.isClosing) break;
     // Sleep until a send wakes us, the next delayed or in-flight message turns visible, or the wait ends.
     const next = await rt.store.nextVisibleAt(queue.id, options.now);

@@ -472,6 +472,9 @@ export class PostgresStore implements Store {
     }
     return this.tx(async (c) => {
       const o: ReceiveRun = { ...options, token: this.nextToken() };
+      // The dead-letter queue was looked up before this transaction; lock its row so it cannot be deleted under us,
+      // and if it is gone already, receive as if there were no redrive policy (never move into a deleted queue).
+      if (o.redrive && (await this.run(c, this.s.lockQueueRow, [o.redrive.deadLetterQueue.id])).length === 0) delete o.redrive;
       if (queue.fifo && o.attemptId !== undefined) {
         const repeat = await this.repeatAttempt(c, queue.id, o.attemptId, o);
         if (repeat) return repeat;
@@ -556,6 +559,7 @@ export class PostgresStore implements Store {
   /** Moves rows past maxReceiveCount to the dead-letter queue, keeping MessageId and receive count. */
   private async deadLetter(c: PoolClient, rows: MessageRow[], o: ReceiveRun): Promise<void> {
     const r = o.redrive!;
+    for (let i = 0; i < rows.length; i++) r.onMoved?.();
     await this.moveRows(c, rows, { queue: r.deadLetterQueue, retentionMs: r.retentionMs }, o.now, r.sourceArn, false);
   }
 

@@ -54,6 +54,7 @@ export function statements(S: string) {
     ),
     getQueue: st('get_queue', `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues WHERE account_id = $1 AND region = $2 AND name = $3`),
     getQueueById: st('get_queue_by_id', `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues WHERE id = $1`),
+    lockQueueRow: st('lock_queue_row', `SELECT id FROM ${S}.queues WHERE id = $1 FOR SHARE`),
     listQueues: st(
       'list_queues',
       `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues

@@ -134,6 +134,10 @@ export class SqliteStore implements Store, AtomicFanout {
     return q;
   }
 
+  private queueExists(id: number): boolean {
+    return this.s.queueExists.get(id) !== undefined;
+  }
+
   private forgetQueues(): void {
     this.queuesById.clear();
     this.queuesByKey.clear();
@@ -400,9 +404,12 @@ export class SqliteStore implements Store, AtomicFanout {
       this.s.deleteMessage.run(row.id);
       return undefined;
     }
-    if (o.redrive && row.receive_count >= o.redrive.maxReceiveCount) {
+    // The dead-letter queue was looked up before this transaction: if it has been deleted since, the message stays
+    // here and is received as if the queue had no redrive policy (never moved into a queue that is gone).
+    if (o.redrive && row.receive_count >= o.redrive.maxReceiveCount && this.queueExists(o.redrive.deadLetterQueue.id)) {
       const r = o.redrive;
       this.moveRow(row, { queue: r.deadLetterQueue, retentionMs: r.retentionMs }, o.now, r.sourceArn);
+      r.onMoved?.();
       return undefined;
     }
     row.receive_count += 1;
@@ -582,7 +589,7 @@ export class SqliteStore implements Store, AtomicFanout {
     let moved = 0;
     for (const row of rows) {
       const to = resolve(row.dead_letter_source_arn ?? undefined);
-      if (!to) return { moved, destinations: [...destinations], blocked: true };
+      if (!to || !this.queueExists(to.queue.id)) return { moved, destinations: [...destinations], blocked: true };
       // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
       this.moveRow({ ...row, receive_count: 0, first_received_at: null }, to, now, undefined);
       destinations.add(to.queue.id);
@@ -673,6 +680,7 @@ function prepare(db: Database.Database) {
       'SELECT id, queue_id, group_id, sequence_number FROM messages WHERE queue_id = ? AND expires_at <= ? LIMIT ?',
     ),
     allQueueIds: q('SELECT id FROM queues'),
+    queueExists: q('SELECT 1 FROM queues WHERE id = ?'),
     earliestExpiry: q('SELECT min(expires_at) AS t FROM messages WHERE queue_id = ?'),
     insertGroup: q('INSERT INTO fifo_groups (queue_id, group_id, available_at, head_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     updateGroup: q('UPDATE fifo_groups SET available_at = ?, head_id = ? WHERE queue_id = ? AND group_id = ?'),

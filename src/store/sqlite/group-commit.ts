@@ -34,6 +34,10 @@ export class GroupCommit {
     try {
       result = fn();
     } catch (err) {
+      // Some failures (disk full, I/O errors) make SQLite roll back the whole transaction, not just the savepoint:
+      // then nothing of this group will commit, and its waiters must hear so now — before a later write of the
+      // same turn runs outside any transaction and commits on its own.
+      if (!this.db.inTransaction) this.abandon(err);
       return Promise.reject(err);
     }
     return new Promise<T>((resolve, reject) => {
@@ -60,7 +64,17 @@ export class GroupCommit {
     if (this.open) this.commit();
   }
 
+  /** The open transaction is gone: everyone waiting on it is told it failed; the next write starts a new group. */
+  private abandon(err: unknown): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.open = false;
+    this.onRollback();
+    for (const w of waiters) w.reject(err);
+  }
+
   private commit(): void {
+    if (!this.open) return; // flushed already (close), or abandoned
     const waiters = this.waiters;
     this.waiters = [];
     this.open = false;

@@ -477,3 +477,63 @@ describe('FIFO queues', () => {
     assert.equal((await receive(q)).Messages?.length, 1);
   });
 });
+
+describe('review findings', () => {
+  test('a message attribute named __proto__ round-trips and its digest covers it', async () => {
+    const q = await newQueue();
+    const attrs = { ['__proto__']: { DataType: 'String', StringValue: 'p' }, b: { DataType: 'String', StringValue: 'v' } };
+    const wire = JSON.parse(JSON.stringify({ QueueUrl: q, MessageBody: 'x' }));
+    Object.defineProperty(wire, 'MessageAttributes', { value: JSON.parse('{"__proto__": {"DataType": "String", "StringValue": "p"}, "b": {"DataType": "String", "StringValue": "v"}}'), enumerable: true });
+    const res = await fetch(postbox.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify(wire),
+    });
+    const sent = (await res.json()) as { MD5OfMessageAttributes: string };
+    const { md5OfAttributes } = await import('../../../src/sqs/md5.js');
+    assert.equal(sent.MD5OfMessageAttributes, md5OfAttributes(JSON.parse('{"__proto__": {"DataType": "String", "StringValue": "p"}, "b": {"DataType": "String", "StringValue": "v"}}')));
+    const { Messages } = await receive(q, { MessageAttributeNames: ['All'] });
+    assert.deepEqual(Object.keys(Messages![0]!.MessageAttributes!).sort(), ['__proto__', 'b'].sort());
+    void attrs;
+  });
+
+  test('a long poll wakes when ChangeMessageVisibility makes a message visible sooner', async () => {
+    const q = await newQueue();
+    await sqs.send(new SendMessageCommand({ QueueUrl: q, MessageBody: 'soon' }));
+    const [m] = (await receive(q, { VisibilityTimeout: 600 })).Messages!;
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl: q, WaitTimeSeconds: 20 }));
+    await new Promise((r) => setTimeout(r, 30));
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: q, ReceiptHandle: m!.ReceiptHandle, VisibilityTimeout: 1 }));
+    await new Promise((r) => setTimeout(r, 30));
+    clock.advance(1_000);
+    const { Messages } = await waiting;
+    assert.equal(Messages?.[0]?.Body, 'soon');
+  });
+
+  test('a FIFO long poll wakes when a delete frees the group', async () => {
+    const q = await newQueue({ ContentBasedDeduplication: 'true' }, true);
+    await sqs.send(new SendMessageCommand({ QueueUrl: q, MessageBody: 'a', MessageGroupId: 'g' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: q, MessageBody: 'b', MessageGroupId: 'g' }));
+    const [a] = (await receive(q, { MaxNumberOfMessages: 1 })).Messages!;
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl: q, WaitTimeSeconds: 20 }));
+    await new Promise((r) => setTimeout(r, 30));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: q, ReceiptHandle: a!.ReceiptHandle }));
+    const { Messages } = await waiting;
+    assert.equal(Messages?.[0]?.Body, 'b');
+  });
+
+  test('a message is not lost when its dead-letter queue is deleted during a long poll', async () => {
+    const dlq = await newQueue();
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const src = await newQueue({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    await sqs.send(new SendMessageCommand({ QueueUrl: src, MessageBody: 'keep me' }));
+    await receive(src, { VisibilityTimeout: 2 });
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl: src, WaitTimeSeconds: 20 }));
+    await new Promise((r) => setTimeout(r, 30));
+    const { DeleteQueueCommand } = await import('@aws-sdk/client-sqs');
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: dlq }));
+    clock.advance(2_000);
+    const { Messages } = await waiting;
+    assert.equal(Messages?.[0]?.Body, 'keep me');
+  });
+});
