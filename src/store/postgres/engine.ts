@@ -17,7 +17,7 @@ import type {
   Store,
   StoredMessage,
 } from '../contract.js';
-import { deadLetterArnOf } from '../sqlite/rows.js';
+import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
 import { ChannelListener } from './notify.js';
 import { migrate } from './schema.js';
 import { statements, type Statement, type Statements } from './sql.js';
@@ -65,29 +65,7 @@ interface QueueRow {
   modified_at: number;
 }
 
-interface MessageRow {
-  id: number;
-  queue_id: number;
-  message_id: string;
-  body: Buffer;
-  md5_body: string;
-  attributes: string | null;
-  md5_attributes: string | null;
-  system_attributes: string | null;
-  md5_system_attributes: string | null;
-  sender_id: string;
-  sent_at: number;
-  visible_at: number;
-  expires_at: number;
-  receive_count: number;
-  first_received_at: number | null;
-  received_at: number | null;
-  receipt_token: string | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  sequence_number: string | null;
-  dead_letter_source_arn: string | null;
-}
+type MessageRow = MessageRowOf<Buffer>;
 
 interface ReceiptState {
   id: number;
@@ -982,27 +960,4 @@ function toQueue(row: QueueRow): QueueRecord {
   };
 }
 
-function toMessage(row: MessageRow): StoredMessage {
-  const m: StoredMessage = {
-    rowId: row.id,
-    messageId: row.message_id,
-    body: row.body.toString('utf8'),
-    md5OfBody: row.md5_body,
-    senderId: row.sender_id,
-    sentAt: row.sent_at,
-    visibleAt: row.visible_at,
-    expiresAt: row.expires_at,
-    receiveCount: row.receive_count,
-  };
-  if (row.attributes !== null) m.messageAttributes = row.attributes;
-  if (row.md5_attributes !== null) m.md5OfMessageAttributes = row.md5_attributes;
-  if (row.system_attributes !== null) m.systemAttributes = row.system_attributes;
-  if (row.md5_system_attributes !== null) m.md5OfSystemAttributes = row.md5_system_attributes;
-  if (row.first_received_at !== null) m.firstReceivedAt = row.first_received_at;
-  if (row.receipt_token !== null) m.receiptToken = row.receipt_token;
-  if (row.group_id !== null) m.groupId = row.group_id;
-  if (row.dedup_id !== null) m.deduplicationId = row.dedup_id;
-  if (row.sequence_number !== null) m.sequenceNumber = row.sequence_number;
-  if (row.dead_letter_source_arn !== null) m.deadLetterSourceArn = row.dead_letter_source_arn;
-  return m;
-}
+const toMessage = (row: MessageRow): StoredMessage => storedMessage(row, row.body.toString('utf8'));
