@@ -19,6 +19,8 @@ import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
+import type { DeliveryLog } from './store/delivery-log-contract.js';
+import { DELIVERIES_PATH, serveDeliveryLog } from './server/delivery-log-endpoint.js';
 import type { PostgresStore } from './store/postgres/engine.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
@@ -156,6 +158,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const dispatcher = new PostboxDispatcher(
     { services: [sqs, ...(sns ? [sns] : []), ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
     (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
+    store instanceof SqliteStore ? store.deliveryLog() : undefined,
   );
   const health = () => ({
     status: 'ok',
@@ -200,6 +203,7 @@ class PostboxDispatcher extends Dispatcher {
   constructor(
     options: ConstructorParameters<typeof Dispatcher>[0],
     private readonly certificateAt: (path: string) => Promise<string | undefined>,
+    private readonly deliveryLog: DeliveryLog | undefined,
   ) {
     super(options);
   }
@@ -210,6 +214,7 @@ class PostboxDispatcher extends Dispatcher {
       if (pem) return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: pem };
       return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found' };
     }
+    if (call.path === DELIVERIES_PATH) return serveDeliveryLog(this.deliveryLog, call);
     return super.dispatch(call);
   }
 }

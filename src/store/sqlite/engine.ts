@@ -20,6 +20,7 @@ import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage,
 import { GroupCommit } from './group-commit.js';
 import type { AtomicFanout, FanoutDelivery } from '../sns-contract.js';
 import { SqliteEventsStore } from './events.js';
+import { SqliteDeliveryLog } from './delivery-log.js';
 import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
 
@@ -64,6 +65,7 @@ export class SqliteStore implements Store, AtomicFanout {
   private sns: SqliteSnsStore | undefined;
   /** EventBridge buses, rules and targets on the same database, built on first use (see eventsStore). */
   private events: SqliteEventsStore | undefined;
+  private log: SqliteDeliveryLog | undefined;
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.path);
@@ -232,6 +234,12 @@ export class SqliteStore implements Store, AtomicFanout {
   snsStore(): SqliteSnsStore {
     this.sns ??= new SqliteSnsStore(this.db, this.group, (deliveries) => this.tx.sendMany(deliveries));
     return this.sns;
+  }
+
+  /** The log of deliveries recorded instead of made, on this same database. */
+  deliveryLog(): SqliteDeliveryLog {
+    this.log ??= new SqliteDeliveryLog(this.db, this.group);
+    return this.log;
   }
 
   /** The EventBridge store over this same database and group commit, so that PutEvents' deliveries commit together. */

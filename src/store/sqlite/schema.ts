@@ -200,6 +200,24 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_archived_expiry ON events_archived (expires_at) WHERE expires_at IS NOT NULL;
   `,
+
+  // 4: deliveries recorded instead of made (e-mail, SMS, mobile push, Lambda, Firehose), newest last.
+  `
+  CREATE TABLE delivery_log (
+    id INTEGER PRIMARY KEY,
+    service TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    protocol TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    source TEXT,
+    subject TEXT,
+    payload TEXT NOT NULL,
+    details TEXT,
+    recorded_at INTEGER NOT NULL
+  );
+  CREATE INDEX delivery_log_endpoint ON delivery_log (endpoint, id);
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,0 +1,147 @@
+/**
+ * The durable delivery worker (src/delivery): jobs in an internal queue, attempted until done, retried at the time
+ * the attempt names, picked up again by a new worker after a crash — on both engines, with a ManualClock.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { ManualClock } from '../../src/core/clock.js';
+import { internalQueue, jobMessage, INTERNAL_ACCOUNT } from '../../src/delivery/internal-queue.js';
+import { DeliveryWorker, type AttemptOutcome, type JobContext } from '../../src/delivery/worker.js';
+import type { Store } from '../../src/store/contract.js';
+import { SqliteStore } from '../../src/store/sqlite/engine.js';
+import { openScratchStore } from '../support/postgres.js';
+
+const logger = pino({ level: 'silent' });
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Lets the worker's promise chains run (it does I/O on PostgreSQL), without moving the manual clock. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), `timed out waiting for ${what}`);
+}
+
+interface Job {
+  n: number;
+}
+
+function defineWorkerSuite(engine: string, open: () => Promise<Store>): void {
+  describe(`delivery worker on ${engine}`, () => {
+    test('attempts each job once when it succeeds, and deletes it', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'test-jobs', T0);
+      assert.equal(queue.accountId, INTERNAL_ACCOUNT);
+      await store.send(queue, [1, 2, 3].map((n) => jobMessage({ n }, T0)));
+      const seen: number[] = [];
+      const worker = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        queue: async () => queue,
+        attempt: async (job) => {
+          seen.push(job.n);
+          return { kind: 'done' };
+        },
+      });
+      worker.start();
+      await until(() => seen.length === 3, 'three attempts');
+      await worker.stop();
+      assert.deepEqual(seen.sort(), [1, 2, 3]);
+      assert.deepEqual(await store.counts(queue.id, clock.now()), { visible: 0, inflight: 0, delayed: 0 });
+      await store.close();
+    });
+
+    test('retries at the time the attempt names, counting attempts', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'retry-jobs', T0);
+      const attempts: JobContext[] = [];
+      const worker = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        queue: async () => queue,
+        attempt: async (_job, ctx): Promise<AttemptOutcome> => {
+          attempts.push(ctx);
+          return ctx.attempt < 3 ? { kind: 'retry', at: ctx.now + 20_000 } : { kind: 'done' };
+        },
+      });
+      worker.start();
+      await store.send(queue, [jobMessage({ n: 1 }, T0)]);
+      worker.kick();
+      await until(() => attempts.length === 1, 'the first attempt');
+      // Not before its time: 19.9 s later nothing has happened.
+      await new Promise((r) => setTimeout(r, 30));
+      clock.advance(19_900);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(attempts.length, 1);
+      clock.advance(100);
+      await until(() => attempts.length === 2, 'the second attempt');
+      await new Promise((r) => setTimeout(r, 30));
+      clock.advance(20_000);
+      await until(() => attempts.length === 3, 'the third attempt');
+      await worker.stop();
+      assert.deepEqual(
+        attempts.map((a) => [a.attempt, a.now - T0, a.enqueuedAt]),
+        [
+          [1, 0, T0],
+          [2, 20_000, T0],
+          [3, 40_000, T0],
+        ],
+      );
+      assert.equal((await store.counts(queue.id, clock.now())).visible + (await store.counts(queue.id, clock.now())).inflight, 0);
+      await store.close();
+    });
+
+    test('a job whose worker died mid-attempt is attempted again after the attempt timeout', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'crash-jobs', T0);
+      await store.send(queue, [jobMessage({ n: 7 }, T0)]);
+      let started = 0;
+      const hung = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        attemptTimeoutMs: 30_000,
+        queue: async () => queue,
+        attempt: () => {
+          started++;
+          return new Promise<AttemptOutcome>(() => {}); // never answers: the node died
+        },
+      });
+      hung.start();
+      await until(() => started === 1, 'the hung attempt');
+      const done: JobContext[] = [];
+      const survivor = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        queue: async () => queue,
+        attempt: async (_job, ctx) => {
+          done.push(ctx);
+          return { kind: 'done' };
+        },
+      });
+      survivor.start();
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(done.length, 0, 'hidden while the first attempt may still be running');
+      clock.advance(30_000);
+      await until(() => done.length === 1, 'the retry on the surviving worker');
+      assert.equal(done[0]!.attempt, 2);
+      await survivor.stop();
+      await store.close();
+    });
+
+    test('internal queues are not listed to clients', async () => {
+      const store = await open();
+      await internalQueue(store, 'us-east-1', 'hidden-jobs', T0);
+      assert.deepEqual(await store.listQueues('000000000000', 'us-east-1', '', undefined, 100), []);
+      await store.close();
+    });
+  });
+}
+
+defineWorkerSuite('sqlite', async () => new SqliteStore({ path: ':memory:' }));
+defineWorkerSuite('postgres', () => openScratchStore());
