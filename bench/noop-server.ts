@@ -1,4 +1,4 @@
-// The ceiling: an HTTP server that answers the benchmark's SQS calls with canned,
+// The ceiling: an HTTP server that answers the benchmark's SQS (and SNS Publish) calls with canned,
 // valid responses of realistic size and does no other work. It reads each request
 // body in full (as any server must) but never parses it. Run as its own process,
 // started exactly like Postbox, so "Postbox msgs/s ÷ no-op msgs/s" isolates the
@@ -45,6 +45,11 @@ function cannedResponses(queueUrl: string): Map<string, Buffer> {
 }
 
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
+const PUBLISH_RESPONSE = Buffer.from(
+  '<?xml version="1.0"?><PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
+    `<MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId>` +
+    '</ResponseMetadata></PublishResponse>',
+);
 const UNKNOWN = Buffer.from(JSON.stringify({ __type: 'com.amazonaws.sqs#InvalidAction', message: 'not canned' }));
 let responses = new Map<string, Buffer>();
 
@@ -65,7 +70,13 @@ const server = http.createServer((req, res) => {
   // Drain the body before answering, as a real server would have to.
   req.on('data', () => {});
   req.on('end', () => {
-    const canned = responses.get(String(req.headers['x-amz-target'] ?? ''));
+    const target = req.headers['x-amz-target'];
+    // Without X-Amz-Target it is an AWS Query call: the SNS benchmark's Publish (bench/sns-publish.ts).
+    if (target === undefined) {
+      reply(res, 200, 'text/xml', PUBLISH_RESPONSE);
+      return;
+    }
+    const canned = responses.get(String(target));
     if (canned) reply(res, 200, JSON_CONTENT_TYPE, canned);
     else reply(res, 400, JSON_CONTENT_TYPE, UNKNOWN);
   });

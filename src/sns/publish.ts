@@ -11,7 +11,7 @@ import { snsInvalidParameter } from './errors.js';
 import * as L from './limits.js';
 import { checkMessageAttributes, envelopeAttributes, sqsAttributes } from './message-attributes.js';
 import type { SnsRuntime } from './runtime.js';
-import { certificatePath, notificationStringToSign, signatureOf, type SigningKey } from './signing.js';
+import { certificatePath, notificationStringToSign, signatureOf, signatureOfAsync, type SigningKey } from './signing.js';
 import { maximumMessageSize } from './topic-attributes.js';
 import type { MessageAttributeMap, PublishBatchRequestEntry } from './types.js';
 
@@ -118,6 +118,8 @@ export interface PlannedPublish {
   readonly prepared: PreparedPublish;
   readonly targets: readonly Target[];
   readonly key: SigningKey | undefined;
+  /** Signatures made ahead of the transaction, by `${version}\n${message}` (see signAhead). */
+  readonly signatures: ReadonlyMap<string, string>;
   readonly now: number;
   readonly ctx: CallContext;
 }
@@ -142,8 +144,25 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
   }
   const needsKey = targets.some((t) => t.subscription.attributes['RawMessageDelivery'] !== 'true');
   const key = needsKey ? await rt.signer.key() : undefined;
-  return { topic, prepared, targets, key, now: rt.clock.now(), ctx };
+  const now = rt.clock.now();
+  const signatures = key ? await signAhead(topic, prepared, key, now) : new Map<string, string>();
+  return { topic, prepared, targets, key, signatures, now, ctx };
 }
+
+/**
+ * Signs the notification before the publish transaction, on libuv's thread pool: an RSA-2048 signature costs
+ * about a quarter of a millisecond of CPU, which inside the transaction would hold up every other request (it was
+ * three quarters of the server's time under a publish load). Every field the signature covers is known by now.
+ */
+async function signAhead(topic: TopicRecord, prepared: PreparedPublish, key: SigningKey, now: number): Promise<Map<string, string>> {
+  const version = signatureVersionOf(topic);
+  const text = prepared.perProtocol?.['sqs'] ?? prepared.message;
+  const signed = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: new Date(now).toISOString(), TopicArn: topic.arn, Type: 'Notification' as const };
+  const signature = await signatureOfAsync(notificationStringToSign(signed), version, key.privateKey);
+  return new Map([[`${version}\n${text}`, signature]]);
+}
+
+const signatureVersionOf = (topic: TopicRecord): '1' | '2' => (topic.attributes['SignatureVersion'] === '2' ? '2' : '1');
 
 async function deadLetterQueue(rt: SnsRuntime, s: SubscriptionRecord): Promise<QueueRecord | undefined> {
   const policy = s.attributes['RedrivePolicy'];
@@ -179,7 +198,7 @@ export function commitPublish(rt: SnsRuntime, plan: PlannedPublish): Promise<Pub
 function buildDeliveries(rt: SnsRuntime, plan: PlannedPublish, sequenceNumber: string | undefined): FanoutDelivery[] {
   const { topic, prepared, now, ctx } = plan;
   const timestamp = new Date(now).toISOString();
-  const signatures = new Map<string, string>();
+  const signatures = new Map<string, string>(plan.signatures);
   const deliveries: FanoutDelivery[] = [];
   for (const target of plan.targets) {
     const s = target.subscription;
@@ -191,7 +210,7 @@ function buildDeliveries(rt: SnsRuntime, plan: PlannedPublish, sequenceNumber: s
       body = text;
       attributes = prepared.attributes;
     } else {
-      const version = topic.attributes['SignatureVersion'] === '2' ? '2' : '1';
+      const version = signatureVersionOf(topic);
       const signed = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
       const signatureKey = `${version}\n${text}`;
       let signature = signatures.get(signatureKey);

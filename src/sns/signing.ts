@@ -91,3 +91,12 @@ export function notificationStringToSign(n: SignedNotification): string {
 export function signatureOf(text: string, version: '1' | '2', key: KeyObject): string {
   return sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(text, 'utf8'), key).toString('base64');
 }
+
+/** The same signature, made on libuv's thread pool so that the event loop goes on meanwhile. */
+export function signatureOfAsync(text: string, version: '1' | '2', key: KeyObject): Promise<string> {
+  return new Promise((resolve, reject) =>
+    sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(text, 'utf8'), key, (err, signature) =>
+      err ? reject(err) : resolve(signature.toString('base64')),
+    ),
+  );
+}
