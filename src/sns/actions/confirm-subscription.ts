@@ -1,3 +1,4 @@
+import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
 import { parseTopicArn } from '../arns.js';
 import { snsInvalidParameter, topicNotFound } from '../errors.js';
@@ -19,6 +20,11 @@ export async function confirmSubscription(rt: SnsRuntime, input: ConfirmSubscrip
   if (!input.Token) throw snsInvalidParameter('Token');
   const authenticate = input.AuthenticateOnUnsubscribe;
   if (authenticate !== undefined && !/^(true|false)$/i.test(authenticate)) throw snsInvalidParameter('AuthenticateOnUnsubscribe');
+  // API_ConfirmSubscription: "This call requires an AWS signature only when the AuthenticateOnUnsubscribe flag is
+  // set to true."
+  if (authenticate?.toLowerCase() === 'true' && ctx.accessKeyId === undefined) {
+    throw new AwsError('SnsAuthorizationError', 'AuthenticateOnUnsubscribe requires a signed request.');
+  }
   const now = rt.clock.now();
   const subscription = (await rt.store.subscriptionsOf(topic.arn)).find((s) => s.confirmationToken === input.Token);
   if (!subscription || (subscription.confirmationTokenExpiresAt ?? Infinity) <= now) throw snsInvalidParameter('Token');
@@ -26,7 +32,7 @@ export async function confirmSubscription(rt: SnsRuntime, input: ConfirmSubscrip
   await rt.store.updateSubscription({
     ...subscription,
     pendingConfirmation: false,
-    confirmationWasAuthenticated: authenticate?.toLowerCase() === 'true' && ctx.accessKeyId !== undefined,
+    confirmationWasAuthenticated: authenticate?.toLowerCase() === 'true',
   });
   rt.subscriptions.invalidate(topic.arn);
   return { SubscriptionArn: subscription.arn };

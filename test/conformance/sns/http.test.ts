@@ -133,6 +133,9 @@ describe('http subscriptions: confirmation', () => {
     assert.equal(a['ConfirmationWasAuthenticated'], 'false');
     await s.waitFor(1);
     await rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: 'f'.repeat(128) })), 'InvalidParameterException', 400, 'Invalid parameter: Token');
+    // Unsigned, AuthenticateOnUnsubscribe is refused (it "requires an AWS signature").
+    const unsigned = await fetch(`${s.json(0)['SubscribeURL']}&AuthenticateOnUnsubscribe=true`);
+    assert.equal(unsigned.status, 403);
     const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(0)['Token'], AuthenticateOnUnsubscribe: 'true' }));
     assert.equal(confirmed.SubscriptionArn, SubscriptionArn);
     a = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
