@@ -62,7 +62,7 @@ export interface HttpDeliveriesOptions {
   readonly notifyQueue: (queueId: number) => void;
 }
 
-type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed'; readonly reason: string };
+type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed' | 'abandoned'; readonly reason: string };
 
 export class HttpDeliveries {
   private queueRecord: Promise<QueueRecord> | undefined;
@@ -71,6 +71,8 @@ export class HttpDeliveries {
   private readonly nextSlot = new Map<string, number>();
   /** Throttle waits in progress, ended early by `stop` (the job is retried at its slot instead). */
   private readonly waits = new Set<() => void>();
+  /** POSTs in progress, abandoned by `stop` so that shutting down never waits for a slow endpoint. */
+  private readonly inFlight = new Set<() => void>();
   private stopping = false;
 
   constructor(private readonly o: HttpDeliveriesOptions) {
@@ -111,6 +113,7 @@ export class HttpDeliveries {
   stop(): Promise<void> {
     this.stopping = true;
     for (const end of this.waits) end();
+    for (const abandon of this.inFlight) abandon();
     return this.worker.stop();
   }
 
@@ -139,6 +142,8 @@ export class HttpDeliveries {
     const result = await this.post(job, policy.contentType);
     const now = this.o.clock.now();
     if (result.outcome === 'delivered') return { kind: 'done' };
+    // Cut short by a shutdown: not the endpoint's failure; the next start tries again at once.
+    if (result.outcome === 'abandoned') return { kind: 'retry', at: now };
     const retriesDone = ctx.attempt - 1;
     if (result.outcome === 'retry' && retriesDone < policy.retry.numRetries) {
       this.o.logger.debug({ subscription: job.subscriptionArn, attempt: ctx.attempt, reason: result.reason }, 'SNS HTTP delivery will be retried');
@@ -200,7 +205,12 @@ export class HttpDeliveries {
         if (settled) return;
         settled = true;
         cancel();
+        this.inFlight.delete(abandon);
         resolve(r);
+      };
+      const abandon = () => {
+        finish({ outcome: 'abandoned', reason: 'Postbox is stopping' });
+        req.destroy();
       };
       const req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
         res.resume();
@@ -213,6 +223,7 @@ export class HttpDeliveries {
         req.destroy();
       });
       req.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
+      this.inFlight.add(abandon);
       req.end(job.body);
     });
   }

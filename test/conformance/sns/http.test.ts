@@ -449,4 +449,32 @@ describe('durability', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('stopping does not wait for an endpoint that hangs; the next start delivers at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postbox-sns-http-'));
+    const s = await newSubscriber();
+    try {
+      const c1 = new ManualClock(Date.UTC(2026, 0, 1));
+      let p = await startTestPostbox({ dataDir: dir, memory: false, clock: c1 });
+      let client = snsClient(p.endpoint);
+      const topic = (await client.send(new CreateTopicCommand({ Name: 'hangs' }))).TopicArn!;
+      await client.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+      await s.waitFor(1);
+      await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(0)['Token'] }));
+      s.respond = (n) => (n === 1 ? undefined : 200);
+      await client.send(new PublishCommand({ TopicArn: topic, Message: 'eventually' }));
+      await s.waitFor(2, 'the attempt that hangs');
+      client.destroy();
+      const started = performance.now();
+      await p.stop();
+      assert.ok(performance.now() - started < 5_000, 'stop abandons the hanging POST');
+
+      p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(c1.now()) });
+      await s.waitFor(3, 'the delivery after the restart');
+      assert.equal(JSON.parse(s.received[2]!.body).Message, 'eventually');
+      await p.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
