@@ -450,6 +450,31 @@ describe('durability', () => {
     }
   });
 
+  test('an http subscription from the config file, still pending, survives a restart with the same config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postbox-sns-http-'));
+    const s = await newSubscriber();
+    try {
+      const config = {
+        topics: [{ name: 'configured', subscriptions: [{ protocol: 'http', endpoint: s.url, attributes: { RawMessageDelivery: 'true' } }] }],
+      };
+      let p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
+      await s.waitFor(1, 'the confirmation request');
+      await p.stop();
+      p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
+      await s.waitFor(2, 'a fresh confirmation request');
+      const client = snsClient(p.endpoint);
+      const topic = s.json(1)['TopicArn'];
+      const arn = (await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(1)['Token'] }))).SubscriptionArn!;
+      assert.equal((await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!['RawMessageDelivery'], 'true');
+      await client.send(new PublishCommand({ TopicArn: topic, Message: 'configured and confirmed' }));
+      assert.equal((await s.waitFor(3))[2]!.body, 'configured and confirmed');
+      client.destroy();
+      await p.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('stopping does not wait for an endpoint that hangs; the next start delivers at once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'postbox-sns-http-'));
     const s = await newSubscriber();
