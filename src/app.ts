@@ -15,6 +15,7 @@ import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
 import { sqsService } from './sqs/service.js';
 import type { SnsRuntime } from './sns/runtime.js';
+import { HttpDeliveries } from './sns/delivery/http-deliveries.js';
 import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
@@ -126,6 +127,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       notifyQueue: (queueId) => waiters.notify(queueId),
       subscriptions: new TopicSubscriptions(snsStore, logger),
       signer: new Signer(snsStore, clock),
+      http: new HttpDeliveries({ queues: store, sns: snsStore, clock, logger, region, notifyQueue: (queueId) => waiters.notify(queueId) }),
     };
   }
   const sns = snsRt && snsService(snsRt);
@@ -175,6 +177,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     throw err;
   }
   background.start();
+  snsRt?.http.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
   logger.debug({ ms: performance.now() - started, storage: store.engine }, 'started');
@@ -190,6 +193,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         const closed = http.close();
         waiters.closeAll();
         await closed;
+        await snsRt?.http.stop();
         await background!.stop();
         await store.close();
       })();

@@ -69,8 +69,14 @@ async function applyTopics(topics: TopicConfig[], sns: ServiceHandler, config: P
         await sns.actions['Subscribe']!({ TopicArn, Protocol, Endpoint, Attributes, ReturnSubscriptionArn: true }, ctx);
         continue;
       }
+      // A subscription still awaiting confirmation lists as "PendingConfirmation": Subscribe again names it (and
+      // sends its endpoint a fresh confirmation).
+      const SubscriptionArn =
+        found.SubscriptionArn === 'PendingConfirmation'
+          ? ((await sns.actions['Subscribe']!({ TopicArn, Protocol, Endpoint, ReturnSubscriptionArn: true }, ctx)) as { SubscriptionArn: string }).SubscriptionArn
+          : found.SubscriptionArn;
       for (const [AttributeName, AttributeValue] of Object.entries(Attributes)) {
-        await sns.actions['SetSubscriptionAttributes']!({ SubscriptionArn: found.SubscriptionArn, AttributeName, AttributeValue }, ctx);
+        await sns.actions['SetSubscriptionAttributes']!({ SubscriptionArn, AttributeName, AttributeValue }, ctx);
       }
     }
   }

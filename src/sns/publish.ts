@@ -5,7 +5,11 @@ import type { CallContext } from '../core/service.js';
 import { parseQueueArn } from '../sqs/queue-ref.js';
 import { fifoOptions, prepareSend } from '../sqs/send.js';
 import type { QueueRecord } from '../store/contract.js';
+import type { DeliveryRecordInput } from '../store/delivery-log-contract.js';
 import type { FanoutDelivery, PublishOutcome, SubscriptionRecord, TopicRecord } from '../store/sns-contract.js';
+import { platformOf, RECORDED } from './delivery/endpoints.js';
+import { HttpDeliveries, type HttpJob } from './delivery/http-deliveries.js';
+import { DEFAULT_EMAIL_SUBJECT, emailSender, lambdaEvent, notificationEmail, unsubscribeUrl } from './delivery/messages.js';
 import { renderNotification } from './envelope.js';
 import { snsInvalidParameter } from './errors.js';
 import * as L from './limits.js';
@@ -104,13 +108,20 @@ function parseMessageStructure(message: string): Record<string, string> {
   return out;
 }
 
-/** One subscription's delivery target, resolved before the publish transaction. */
-interface Target {
-  readonly subscription: SubscriptionRecord;
-  readonly queue: QueueRecord;
-  /** Delivering to the subscription's dead-letter queue because its own queue does not exist. */
-  readonly deadLetter: boolean;
-}
+/**
+ * One subscription's delivery, resolved before the publish transaction: into a queue of this engine, a job for the
+ * HTTP delivery worker, or a record in the delivery log (e-mail, SMS, mobile push, Lambda, Firehose).
+ */
+type Target =
+  | {
+      readonly kind: 'queue';
+      readonly subscription: SubscriptionRecord;
+      readonly queue: QueueRecord;
+      /** Delivering to the subscription's dead-letter queue because its own queue does not exist. */
+      readonly deadLetter: boolean;
+    }
+  | { readonly kind: 'http'; readonly subscription: SubscriptionRecord }
+  | { readonly kind: 'record'; readonly subscription: SubscriptionRecord };
 
 /** A publish ready to commit: everything async (subscriptions, queues, the signing key) already looked up. */
 export interface PlannedPublish {
@@ -118,8 +129,10 @@ export interface PlannedPublish {
   readonly prepared: PreparedPublish;
   readonly targets: readonly Target[];
   readonly key: SigningKey | undefined;
-  /** Signatures made ahead of the transaction, by `${version}\n${message}` (see signAhead). */
+  /** Signatures made ahead of the transaction, by message text (see signAhead). */
   readonly signatures: ReadonlyMap<string, string>;
+  /** The HTTP delivery worker's internal queue, when an HTTP/S subscription matched. */
+  readonly jobQueue: QueueRecord | undefined;
   readonly now: number;
   readonly ctx: CallContext;
 }
@@ -130,23 +143,38 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
   const matched = rt.subscriptions.matching(fanout, { attributes: prepared.attributes ?? {}, body: prepared.message });
   const targets: Target[] = [];
   for (const subscription of matched) {
-    if (subscription.protocol !== 'sqs') continue; // Subscribe accepts only sqs endpoints so far.
+    if (subscription.protocol === 'http' || subscription.protocol === 'https') {
+      targets.push({ kind: 'http', subscription });
+      continue;
+    }
+    if (RECORDED.has(subscription.protocol)) {
+      targets.push({ kind: 'record', subscription });
+      continue;
+    }
+    if (subscription.protocol !== 'sqs') continue;
     const key = parseQueueArn(subscription.endpoint);
     const queue = key && (await rt.queues.getQueue(key));
     if (queue) {
-      targets.push({ subscription, queue, deadLetter: false });
+      targets.push({ kind: 'queue', subscription, queue, deadLetter: false });
       continue;
     }
     // AWS fails the delivery; with a RedrivePolicy the message goes to the subscription's dead-letter queue.
     const dlq = await deadLetterQueue(rt, subscription);
-    if (dlq) targets.push({ subscription, queue: dlq, deadLetter: true });
+    if (dlq) targets.push({ kind: 'queue', subscription, queue: dlq, deadLetter: true });
     else rt.logger.warn({ subscription: subscription.arn, endpoint: subscription.endpoint }, 'SNS delivery skipped: the queue does not exist');
   }
-  const needsKey = targets.some((t) => t.subscription.attributes['RawMessageDelivery'] !== 'true');
+  const needsKey = targets.some((t) => needsSignature(t.subscription));
   const key = needsKey ? await rt.signer.key() : undefined;
+  const jobQueue = targets.some((t) => t.kind === 'http') ? await rt.http.queue() : undefined;
   const now = rt.clock.now();
-  const signatures = key ? await signAhead(topic, prepared, key, now) : new Map<string, string>();
-  return { topic, prepared, targets, key, signatures, now, ctx };
+  const signatures = key ? await signAhead(topic, prepared, targets, key, now) : new Map<string, string>();
+  return { topic, prepared, targets, key, signatures, jobQueue, now, ctx };
+}
+
+/** Deliveries that carry the signed envelope (every one but raw deliveries and the plain-text protocols). */
+function needsSignature(s: SubscriptionRecord): boolean {
+  if (s.protocol === 'email' || s.protocol === 'sms' || s.protocol === 'application') return false;
+  return s.attributes['RawMessageDelivery'] !== 'true';
 }
 
 /**
@@ -154,12 +182,24 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
  * about a quarter of a millisecond of CPU, which inside the transaction would hold up every other request (it was
  * three quarters of the server's time under a publish load). Every field the signature covers is known by now.
  */
-async function signAhead(topic: TopicRecord, prepared: PreparedPublish, key: SigningKey, now: number): Promise<Map<string, string>> {
+async function signAhead(
+  topic: TopicRecord,
+  prepared: PreparedPublish,
+  targets: readonly Target[],
+  key: SigningKey,
+  now: number,
+): Promise<Map<string, string>> {
   const version = signatureVersionOf(topic);
-  const text = prepared.perProtocol?.['sqs'] ?? prepared.message;
-  const signed = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: new Date(now).toISOString(), TopicArn: topic.arn, Type: 'Notification' as const };
-  const signature = await signatureOfAsync(notificationStringToSign(signed), version, key.privateKey);
-  return new Map([[`${version}\n${text}`, signature]]);
+  const timestamp = new Date(now).toISOString();
+  // One signature per distinct text: the subscription (and so the UnsubscribeURL) is not signed.
+  const texts = new Set(targets.filter((t) => needsSignature(t.subscription)).map((t) => messageFor(prepared, t.subscription)));
+  const entries = await Promise.all(
+    [...texts].map(async (text) => {
+      const fields = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
+      return [text, await signatureOfAsync(notificationStringToSign(fields), version, key.privateKey)] as const;
+    }),
+  );
+  return new Map(entries);
 }
 
 const signatureVersionOf = (topic: TopicRecord): '1' | '2' => (topic.attributes['SignatureVersion'] === '2' ? '2' : '1');
@@ -176,62 +216,106 @@ async function deadLetterQueue(rt: SnsRuntime, s: SubscriptionRecord): Promise<Q
 }
 
 /**
- * Commits a planned publish: one transaction writes the message into every matching queue (and, for FIFO topics,
- * deduplicates and numbers it), then the queues' long polls are woken. Call synchronously in request order: the
- * store call is made before the first await, so a batch's messages are numbered in order.
+ * Commits a planned publish: one transaction writes the message into every matching queue, the jobs for HTTP/S
+ * endpoints into the delivery worker's queue and the recorded deliveries into the delivery log (and, for FIFO
+ * topics, deduplicates and numbers it); then the queues' long polls and the worker are woken. Call synchronously in
+ * request order: the store call is made before the first await, so a batch's messages are numbered in order.
  */
 export function commitPublish(rt: SnsRuntime, plan: PlannedPublish): Promise<PublishOutcome> {
   const { topic, prepared, now } = plan;
+  let records: DeliveryRecordInput[] = [];
   const outcome = rt.store.publish({
     topic,
     messageId: prepared.messageId,
     now,
     ...(topic.fifo && prepared.dedupId !== undefined ? { dedup: { id: prepared.dedupId, windowMs: L.DEDUP_WINDOW_MS } } : {}),
-    build: (sequenceNumber) => buildDeliveries(rt, plan, sequenceNumber),
+    build: (sequenceNumber) => {
+      const built = buildDeliveries(rt, plan, sequenceNumber);
+      records = built.records;
+      return built.deliveries;
+    },
+    records: () => records,
   });
   return outcome.then((o) => {
     for (const id of o.queueIds) rt.notifyQueue(id);
+    if (plan.jobQueue && !o.duplicate) rt.http.kick();
     return o;
   });
 }
 
-function buildDeliveries(rt: SnsRuntime, plan: PlannedPublish, sequenceNumber: string | undefined): FanoutDelivery[] {
+/** The message a subscription gets: its protocol's entry of a MessageStructure=json publish, else the default. */
+function messageFor(prepared: PreparedPublish, s: SubscriptionRecord): string {
+  const key = s.protocol === 'application' ? platformOf(s.endpoint) : s.protocol;
+  return prepared.perProtocol?.[key] ?? prepared.message;
+}
+
+function buildDeliveries(
+  rt: SnsRuntime,
+  plan: PlannedPublish,
+  sequenceNumber: string | undefined,
+): { deliveries: FanoutDelivery[]; records: DeliveryRecordInput[] } {
   const { topic, prepared, now, ctx } = plan;
   const timestamp = new Date(now).toISOString();
+  const version = signatureVersionOf(topic);
   const signatures = new Map<string, string>(plan.signatures);
+  const signingCertUrl = plan.key ? `http://${ctx.host}${certificatePath(plan.key.id)}` : '';
+  /** The signature of the notification of `text` (the same for every subscription: the URL is not signed). */
+  const signed = (text: string): string => {
+    let signature = signatures.get(text);
+    if (signature === undefined) {
+      const fields = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
+      signature = signatureOf(notificationStringToSign(fields), version, plan.key!.privateKey);
+      signatures.set(text, signature);
+    }
+    return signature;
+  };
+  const envelope = (s: SubscriptionRecord, text: string): string =>
+    renderNotification({
+      Type: 'Notification',
+      MessageId: prepared.messageId,
+      ...(sequenceNumber !== undefined ? { SequenceNumber: sequenceNumber } : {}),
+      TopicArn: topic.arn,
+      ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}),
+      Message: text,
+      Timestamp: timestamp,
+      SignatureVersion: version,
+      Signature: signed(text),
+      SigningCertURL: signingCertUrl,
+      UnsubscribeURL: unsubscribeUrl(ctx.host, s.arn),
+      ...(prepared.attributes ? { MessageAttributes: envelopeAttributes(prepared.attributes) } : {}),
+    });
+
   const deliveries: FanoutDelivery[] = [];
+  const jobs: HttpJob[] = [];
+  const records: DeliveryRecordInput[] = [];
   for (const target of plan.targets) {
     const s = target.subscription;
-    const text = prepared.perProtocol?.['sqs'] ?? prepared.message;
+    const text = messageFor(prepared, s);
     const raw = s.attributes['RawMessageDelivery'] === 'true';
+    if (target.kind === 'http') {
+      jobs.push({
+        type: 'Notification',
+        subscriptionArn: s.arn,
+        topicArn: topic.arn,
+        endpoint: s.endpoint,
+        messageId: prepared.messageId,
+        body: raw ? text : envelope(s, text),
+        ...(raw ? { raw: true } : {}),
+        ...(prepared.attributes ? { attributes: prepared.attributes } : {}),
+      });
+      continue;
+    }
+    if (target.kind === 'record') {
+      records.push(recordFor(s, topic, prepared, text, raw, now, ctx, envelope, signed, signingCertUrl, version, timestamp));
+      continue;
+    }
     let body: string;
     let attributes: MessageAttributeMap | undefined;
     if (raw) {
       body = text;
       attributes = prepared.attributes;
     } else {
-      const version = signatureVersionOf(topic);
-      const signed = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
-      const signatureKey = `${version}\n${text}`;
-      let signature = signatures.get(signatureKey);
-      if (signature === undefined) {
-        signature = signatureOf(notificationStringToSign(signed), version, plan.key!.privateKey);
-        signatures.set(signatureKey, signature);
-      }
-      body = renderNotification({
-        Type: 'Notification',
-        MessageId: prepared.messageId,
-        ...(sequenceNumber !== undefined ? { SequenceNumber: sequenceNumber } : {}),
-        TopicArn: topic.arn,
-        ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}),
-        Message: text,
-        Timestamp: timestamp,
-        SignatureVersion: version,
-        Signature: signature,
-        SigningCertURL: `http://${ctx.host}${certificatePath(plan.key!.id)}`,
-        UnsubscribeURL: `http://${ctx.host}/?Action=Unsubscribe&SubscriptionArn=${s.arn}`,
-        ...(prepared.attributes ? { MessageAttributes: envelopeAttributes(prepared.attributes) } : {}),
-      });
+      body = envelope(s, text);
     }
     try {
       // The queue's own rules apply (size, characters, FIFO ids, attribute limits): SQS's send path builds the
@@ -256,5 +340,75 @@ function buildDeliveries(rt: SnsRuntime, plan: PlannedPublish, sequenceNumber: s
       rt.logger.warn({ subscription: s.arn, queue: target.queue.name, reason: err.message }, 'SNS delivery refused by the queue');
     }
   }
-  return deliveries;
+  if (jobs.length) deliveries.push(HttpDeliveries.enqueue(plan.jobQueue!, jobs, now));
+  return { deliveries, records };
+}
+
+/**
+ * A delivery Postbox records instead of making, with the payload exactly as AWS would send it: e-mail gets the
+ * message text and SNS's unsubscribe footer; email-json and Firehose the JSON envelope (Firehose: the bare message
+ * with RawMessageDelivery); SMS and mobile push the message text (a MessageStructure=json publish picks the
+ * protocol's, or the platform's, entry); Lambda the event a function is invoked with.
+ */
+function recordFor(
+  s: SubscriptionRecord,
+  topic: TopicRecord,
+  prepared: PreparedPublish,
+  text: string,
+  raw: boolean,
+  now: number,
+  ctx: CallContext,
+  envelope: (s: SubscriptionRecord, text: string) => string,
+  signed: (text: string) => string,
+  signingCertUrl: string,
+  version: string,
+  timestamp: string,
+): DeliveryRecordInput {
+  let payload: string;
+  let subject: string | undefined;
+  const details: Record<string, string> = { type: 'Notification', messageId: prepared.messageId, subscriptionArn: s.arn };
+  switch (s.protocol) {
+    case 'email':
+      payload = notificationEmail(text, unsubscribeUrl(ctx.host, s.arn));
+      subject = prepared.subject ?? DEFAULT_EMAIL_SUBJECT;
+      details['from'] = emailSender(topic.attributes['DisplayName']);
+      break;
+    case 'email-json':
+      payload = envelope(s, text);
+      subject = prepared.subject ?? DEFAULT_EMAIL_SUBJECT;
+      details['from'] = emailSender(topic.attributes['DisplayName']);
+      break;
+    case 'lambda':
+      payload = lambdaEvent({
+        subscriptionArn: s.arn,
+        signatureVersion: version,
+        timestamp,
+        signature: signed(text),
+        signingCertUrl,
+        messageId: prepared.messageId,
+        message: text,
+        attributes: prepared.attributes ? envelopeAttributes(prepared.attributes) : {},
+        unsubscribeUrl: unsubscribeUrl(ctx.host, s.arn),
+        topicArn: topic.arn,
+        subject: prepared.subject,
+      });
+      break;
+    case 'firehose':
+      payload = raw ? text : envelope(s, text);
+      break;
+    default: // sms, application
+      payload = text;
+  }
+  return {
+    service: 'sns',
+    accountId: s.accountId,
+    region: s.region,
+    protocol: s.protocol,
+    endpoint: s.endpoint,
+    source: topic.arn,
+    ...(subject !== undefined ? { subject } : {}),
+    payload,
+    details,
+    recordedAt: now,
+  };
 }

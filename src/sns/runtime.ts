@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/contract.js';
 import type { SnsStore } from '../store/sns-contract.js';
+import type { HttpDeliveries } from './delivery/http-deliveries.js';
 import type { Signer } from './signing.js';
 import type { TopicSubscriptions } from './topic-subscriptions.js';
 
@@ -17,4 +18,6 @@ export interface SnsRuntime {
   /** Subscriptions and compiled filter policies per topic, kept in memory between changes. */
   readonly subscriptions: TopicSubscriptions;
   readonly signer: Signer;
+  /** Deliveries to HTTP/S endpoints: the durable worker and its internal queue. */
+  readonly http: HttpDeliveries;
 }

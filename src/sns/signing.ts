@@ -100,3 +100,22 @@ export function signatureOfAsync(text: string, version: '1' | '2', key: KeyObjec
     ),
   );
 }
+
+/** The fields a SubscriptionConfirmation's or UnsubscribeConfirmation's signature covers. */
+export interface SignedConfirmation {
+  readonly Message: string;
+  readonly MessageId: string;
+  readonly SubscribeURL: string;
+  readonly Timestamp: string;
+  readonly Token: string;
+  readonly TopicArn: string;
+  readonly Type: string;
+}
+
+/** AWS's canonical string for confirmation messages: these seven names and values, in this order. */
+export function confirmationStringToSign(c: SignedConfirmation): string {
+  return (
+    `Message\n${c.Message}\nMessageId\n${c.MessageId}\nSubscribeURL\n${c.SubscribeURL}\nTimestamp\n${c.Timestamp}\n` +
+    `Token\n${c.Token}\nTopicArn\n${c.TopicArn}\nType\n${c.Type}\n`
+  );
+}

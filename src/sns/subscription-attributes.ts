@@ -2,7 +2,7 @@ import { parseFilterPolicy, PatternError, snsFilterPolicyMessage, type FilterPol
 import type { SubscriptionRecord } from '../store/sns-contract.js';
 import { AwsError } from '../core/errors.js';
 import { snsInvalidParameter } from './errors.js';
-import { effectiveDeliveryPolicy } from './topic-attributes.js';
+import { checkDeliveryPolicy, renderEffectiveSubscriptionPolicy } from './delivery/policy.js';
 
 /** Attributes Subscribe and SetSubscriptionAttributes accept (API_SetSubscriptionAttributes). */
 const SETTABLE = new Set(['DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
@@ -57,6 +57,9 @@ export function checkSubscriptionAttributes(
         break;
       }
       case 'DeliveryPolicy':
+        if (value !== '') checkDeliveryPolicy(value, 'subscription', lead);
+        out[name] = value;
+        break;
       case 'ReplayPolicy': {
         const v = parseJson(value);
         if (value !== '' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw snsInvalidParameter(`${lead}${name}: failed to parse JSON.`);
@@ -84,7 +87,7 @@ export function checkFilterPolicy(attributes: Record<string, string>, inSubscrib
 }
 
 /** GetSubscriptionAttributes: the attributes AWS returns for every subscription, then whatever was set. */
-export function renderSubscriptionAttributes(s: SubscriptionRecord): Record<string, string> {
+export function renderSubscriptionAttributes(s: SubscriptionRecord, topicDeliveryPolicy?: string): Record<string, string> {
   const out: Record<string, string> = {
     Owner: s.owner,
     RawMessageDelivery: s.attributes['RawMessageDelivery'] ?? 'false',
@@ -92,12 +95,16 @@ export function renderSubscriptionAttributes(s: SubscriptionRecord): Record<stri
     Endpoint: s.endpoint,
     Protocol: s.protocol,
     PendingConfirmation: String(s.pendingConfirmation),
-    ConfirmationWasAuthenticated: String(!s.pendingConfirmation),
+    // Subscriptions confirmed at creation count as authenticated; owner-confirmed ones only through a signed
+    // ConfirmSubscription with AuthenticateOnUnsubscribe.
+    ConfirmationWasAuthenticated: String(!s.pendingConfirmation && s.confirmationWasAuthenticated !== false),
     SubscriptionArn: s.arn,
     SubscriptionPrincipal: `arn:aws:iam::${s.owner}:root`,
   };
   for (const [k, v] of Object.entries(s.attributes)) if (v !== '') out[k] = v;
   if (out['FilterPolicy'] && !out['FilterPolicyScope']) out['FilterPolicyScope'] = 'MessageAttributes';
-  if (s.protocol === 'http' || s.protocol === 'https') out['EffectiveDeliveryPolicy'] = effectiveDeliveryPolicy(s.attributes['DeliveryPolicy']);
+  if (s.protocol === 'http' || s.protocol === 'https') {
+    out['EffectiveDeliveryPolicy'] = renderEffectiveSubscriptionPolicy(topicDeliveryPolicy, s.attributes['DeliveryPolicy']);
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { TopicRecord } from '../store/sns-contract.js';
+import { checkDeliveryPolicy } from './delivery/policy.js';
 import { snsInvalidParameter } from './errors.js';
 import * as L from './limits.js';
 
@@ -113,7 +114,7 @@ export function checkTopicAttribute(name: string, value: string, fifo: boolean, 
       if (!isJsonObject(value)) throw snsInvalidParameter('Policy Error: null');
       return value;
     case 'DeliveryPolicy':
-      if (value !== '' && !isJsonObject(value)) throw snsInvalidParameter('DeliveryPolicy: failed to parse JSON.');
+      if (value !== '') checkDeliveryPolicy(value, 'topic', creating ? 'Attributes Reason: ' : '');
       return value;
     case 'ArchivePolicy':
       if (value !== '' && !isJsonObject(value)) throw snsInvalidParameter('ArchivePolicy');

@@ -7,6 +7,7 @@
  * As in contract.ts: every method is one transaction, times come from the caller.
  */
 import type { FifoSendOptions, NewMessage, QueueRecord, SendResult } from './contract.js';
+import type { DeliveryRecordInput } from './delivery-log-contract.js';
 
 export interface TopicRecord {
   readonly arn: string;
@@ -37,9 +38,26 @@ export interface SubscriptionRecord {
   /** Settable attributes (RawMessageDelivery, FilterPolicy, FilterPolicyScope, RedrivePolicy, DeliveryPolicy…). */
   readonly attributes: Readonly<Record<string, string>>;
   readonly pendingConfirmation: boolean;
-  /** For subscriptions awaiting ConfirmSubscription. */
+  /** For subscriptions awaiting ConfirmSubscription (kept after it, until it expires: confirming twice is fine). */
   readonly confirmationToken?: string;
+  /** When the token stops confirming (AWS: three days after it was sent). */
+  readonly confirmationTokenExpiresAt?: number;
+  /**
+   * AWS's ConfirmationWasAuthenticated: confirmed by a signed ConfirmSubscription with AuthenticateOnUnsubscribe,
+   * so that only signed requests may unsubscribe it. Absent means true (subscriptions confirmed at creation).
+   */
+  readonly confirmationWasAuthenticated?: boolean;
   readonly createdAt: number;
+}
+
+/**
+ * What a subscription change sends, committed in the same transaction as the change: jobs for the HTTP delivery
+ * worker (messages into an internal queue: a confirmation request, an UnsubscribeConfirmation) and deliveries
+ * recorded in the delivery log (the confirmation e-mail of an e-mail subscription).
+ */
+export interface SubscriptionEffects {
+  readonly deliveries?: FanoutDelivery[];
+  readonly records?: DeliveryRecordInput[];
 }
 
 /** One queue's share of a publish: the messages it gets and, for a FIFO queue, its deduplication settings. */
@@ -65,6 +83,8 @@ export interface PublishRequest {
    * envelope carries the sequence number, so it cannot be built before. Must be synchronous and side-effect free.
    */
   readonly build: (sequenceNumber: string | undefined) => FanoutDelivery[];
+  /** Deliveries recorded instead of made (e-mail, SMS, Lambda…), asked for after `build`, in the same transaction. */
+  readonly records?: () => DeliveryRecordInput[];
 }
 
 export interface PublishOutcome {
@@ -96,15 +116,15 @@ export interface SnsStore {
   /** Removes the topic and its subscriptions. */
   deleteTopic(arn: string): Promise<void>;
 
-  createSubscription(subscription: SubscriptionRecord): Promise<void>;
+  createSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void>;
   getSubscription(arn: string): Promise<SubscriptionRecord | undefined>;
   /** Every subscription of a topic, in ARN order (what a publish fans out to). */
   subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]>;
   listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
   listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
-  updateSubscription(subscription: SubscriptionRecord): Promise<void>;
+  updateSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void>;
   /** Removes the subscription and counts it in its topic's SubscriptionsDeleted. */
-  deleteSubscription(arn: string): Promise<void>;
+  deleteSubscription(arn: string, effects?: SubscriptionEffects): Promise<void>;
 
   /**
    * A publish, in one transaction: FIFO deduplication against the topic, the topic's next sequence number, and the

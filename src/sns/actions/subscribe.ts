@@ -3,6 +3,8 @@ import type { CallContext } from '../../core/service.js';
 import { parseQueueArn } from '../../sqs/queue-ref.js';
 import type { SubscriptionRecord } from '../../store/sns-contract.js';
 import { newSubscriptionArn } from '../arns.js';
+import { confirmationEffects, newConfirmationToken, TOKEN_LIFETIME_MS } from '../delivery/confirmations.js';
+import { checkEndpoint, checkSubscriptionRole, CONFIRMED_BY_OWNER } from '../delivery/endpoints.js';
 import { snsInvalidParameter } from '../errors.js';
 import * as L from '../limits.js';
 import type { SnsRuntime } from '../runtime.js';
@@ -13,30 +15,34 @@ import type { SubscribeInput } from '../types.js';
 /** The protocols AWS's Subscribe knows (API_Subscribe). */
 const PROTOCOLS = new Set(['http', 'https', 'email', 'email-json', 'sms', 'sqs', 'application', 'lambda', 'firehose']);
 
+/** What Subscribe answers for a subscription awaiting confirmation (unless ReturnSubscriptionArn). */
+const PENDING = 'pending confirmation';
+
 /**
- * Subscribe. An sqs subscription is confirmed at once (AWS confirms subscriptions of queues automatically).
- * Subscribing the same endpoint with the same protocol again answers the existing subscription, unless the
- * attributes differ. Other protocols are refused with InvalidParameter until Postbox delivers to them — never a
- * subscription that would silently receive nothing.
+ * Subscribe. sqs, lambda, firehose, sms and application subscriptions are confirmed at once; http/https, email and
+ * email-json ones wait for the endpoint's owner, who is sent a SubscriptionConfirmation (POSTed by the delivery
+ * worker, or recorded in the delivery log for e-mail) in the same transaction that creates the subscription.
+ * Subscribing the same endpoint with the same protocol again answers the existing subscription (unless the
+ * attributes differ) and, while it is still pending, sends a fresh confirmation.
  */
 export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: CallContext) {
   const topic = await resolveTopic(rt, ctx, input.TopicArn);
   const protocol = input.Protocol ?? '';
   if (!PROTOCOLS.has(protocol)) throw snsInvalidParameter(`Amazon SNS does not support this protocol string: ${protocol}`);
-  const endpoint = input.Endpoint ?? '';
-  if (protocol !== 'sqs') {
-    throw snsInvalidParameter(
-      `Protocol Reason: Postbox does not deliver to ${protocol} endpoints yet; only sqs subscriptions are supported.`,
-    );
+  const endpoint = checkEndpoint(protocol, input.Endpoint ?? '');
+  if (topic.fifo && protocol !== 'sqs') {
+    throw snsInvalidParameter(`Invalid protocol type: ${protocol}. FIFO topics deliver only to SQS queues.`);
   }
-  const queue = parseQueueArn(endpoint);
-  if (!queue) throw snsInvalidParameter('SQS endpoint ARN');
-  if (queue.name.endsWith('.fifo') && !topic.fifo) {
+  if (protocol === 'sqs' && parseQueueArn(endpoint)!.name.endsWith('.fifo') && !topic.fifo) {
     // AWS repeats the prefix in this one.
     throw snsInvalidParameter('Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics');
   }
   const attributes = checkSubscriptionAttributes(protocol, input.Attributes ?? {}, true);
   checkFilterPolicy(attributes, true);
+  checkSubscriptionRole(protocol, attributes);
+  const now = rt.clock.now();
+  const pending = CONFIRMED_BY_OWNER.has(protocol);
+  const answer = (s: SubscriptionRecord) => ({ SubscriptionArn: s.pendingConfirmation && !input.ReturnSubscriptionArn ? PENDING : s.arn });
 
   const existing = (await rt.store.subscriptionsOf(topic.arn)).filter((s) => s.protocol === protocol && s.endpoint === endpoint)[0];
   if (existing) {
@@ -45,7 +51,13 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
         throw snsInvalidParameter('Attributes Reason: Subscription already exists with different attributes');
       }
     }
-    return { SubscriptionArn: existing.arn };
+    if (existing.pendingConfirmation) {
+      // Still unconfirmed: the endpoint gets a new confirmation, with a new token.
+      const renewed: SubscriptionRecord = { ...existing, confirmationToken: newConfirmationToken(), confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS };
+      await rt.store.updateSubscription(renewed, await confirmationEffects(rt, topic, renewed, ctx, now));
+      rt.http.kick();
+    }
+    return answer(existing);
   }
   if (attributes['FilterPolicy']) {
     const withPolicies = (await rt.store.subscriptionsOf(topic.arn)).filter((s) => s.attributes['FilterPolicy']).length;
@@ -62,10 +74,12 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
     protocol,
     endpoint,
     attributes,
-    pendingConfirmation: false,
-    createdAt: rt.clock.now(),
+    pendingConfirmation: pending,
+    ...(pending ? { confirmationToken: newConfirmationToken(), confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS, confirmationWasAuthenticated: false } : {}),
+    createdAt: now,
   };
-  await rt.store.createSubscription(record);
+  await rt.store.createSubscription(record, await confirmationEffects(rt, topic, record, ctx, now));
   rt.subscriptions.invalidate(topic.arn);
-  return { SubscriptionArn: record.arn };
+  if (pending) rt.http.kick();
+  return answer(record);
 }

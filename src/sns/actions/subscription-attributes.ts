@@ -1,6 +1,7 @@
 import type { CallContext } from '../../core/service.js';
 import type { SubscriptionRecord } from '../../store/sns-contract.js';
 import { topicOfSubscription } from '../arns.js';
+import { checkSubscriptionRole } from '../delivery/endpoints.js';
 import { snsInvalidParameter, subscriptionNotFound } from '../errors.js';
 import type { SnsRuntime } from '../runtime.js';
 import { checkFilterPolicy, checkSubscriptionAttributes, renderSubscriptionAttributes } from '../subscription-attributes.js';
@@ -14,7 +15,9 @@ async function resolveSubscription(rt: SnsRuntime, arn: string | undefined): Pro
 }
 
 export async function getSubscriptionAttributes(rt: SnsRuntime, input: SubscriptionArnInput, _ctx: CallContext) {
-  return { Attributes: renderSubscriptionAttributes(await resolveSubscription(rt, input.SubscriptionArn)) };
+  const s = await resolveSubscription(rt, input.SubscriptionArn);
+  const topic = await rt.store.getTopic(s.topicArn);
+  return { Attributes: renderSubscriptionAttributes(s, topic?.attributes['DeliveryPolicy']) };
 }
 
 /** Changes one attribute; an empty FilterPolicy (or RedrivePolicy, DeliveryPolicy) removes it. */
@@ -27,6 +30,7 @@ export async function setSubscriptionAttributes(rt: SnsRuntime, input: SetSubscr
   if (value === '' && name !== 'RawMessageDelivery' && name !== 'FilterPolicyScope') delete attributes[name];
   else Object.assign(attributes, checkSubscriptionAttributes(s.protocol, { [name]: value }, false));
   checkFilterPolicy(attributes, false);
+  if (name === 'SubscriptionRoleArn') checkSubscriptionRole(s.protocol, attributes);
   await rt.store.updateSubscription({ ...s, attributes });
   rt.subscriptions.invalidate(s.topicArn);
   return {};

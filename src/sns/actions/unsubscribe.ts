@@ -1,16 +1,29 @@
+import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
 import { topicOfSubscription } from '../arns.js';
+import { unsubscribeEffects } from '../delivery/confirmations.js';
+import { CONFIRMED_BY_OWNER } from '../delivery/endpoints.js';
 import { snsInvalidParameter, subscriptionNotFound } from '../errors.js';
 import type { SnsRuntime } from '../runtime.js';
 import type { SubscriptionArnInput } from '../types.js';
 
-/** Unsubscribe (also reached through a notification's UnsubscribeURL). */
-export async function unsubscribe(rt: SnsRuntime, input: SubscriptionArnInput, _ctx: CallContext) {
+/**
+ * Unsubscribe (also reached through a notification's UnsubscribeURL, unsigned). An HTTP/S endpoint is sent an
+ * UnsubscribeConfirmation, committed with the deletion. A subscription confirmed with AuthenticateOnUnsubscribe
+ * can only be removed by a signed call.
+ */
+export async function unsubscribe(rt: SnsRuntime, input: SubscriptionArnInput, ctx: CallContext) {
   const topicArn = topicOfSubscription(input.SubscriptionArn);
   if (!topicArn) throw snsInvalidParameter('SubscriptionArn');
   const existing = await rt.store.getSubscription(input.SubscriptionArn!);
   if (!existing) throw subscriptionNotFound();
-  await rt.store.deleteSubscription(existing.arn);
+  if (CONFIRMED_BY_OWNER.has(existing.protocol) && existing.confirmationWasAuthenticated === true && ctx.accessKeyId === undefined) {
+    throw new AwsError('SnsAuthorizationError', 'The subscription can only be unsubscribed by an authenticated request.');
+  }
+  const topic = await rt.store.getTopic(existing.topicArn);
+  const effects = topic ? await unsubscribeEffects(rt, topic, existing, ctx, rt.clock.now()) : undefined;
+  await rt.store.deleteSubscription(existing.arn, effects);
   rt.subscriptions.invalidate(existing.topicArn);
+  if (effects) rt.http.kick();
   return {};
 }

@@ -48,6 +48,12 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 
   record(entries: readonly DeliveryRecordInput[]): Promise<void> {
+    return this.group.write(() => this.recordInTransaction(entries));
+  }
+
+  /** Records inside the caller's transaction (a publish records its deliveries in the publish's own). */
+  recordInTransaction(entries: readonly DeliveryRecordInput[]): void {
+    if (entries.length === 0) return;
     const write = this.db.transaction(() => {
       let last = 0;
       for (const e of entries) {
@@ -67,7 +73,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
       }
       if (last > DELIVERY_LOG_CAP) this.trim.run(last - DELIVERY_LOG_CAP);
     });
-    return this.group.write(() => write());
+    write();
   }
 
   list(filter: DeliveryFilter, afterId: number, limit: number): Promise<DeliveryRecord[]> {

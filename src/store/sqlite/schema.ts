@@ -218,6 +218,13 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX delivery_log_endpoint ON delivery_log (endpoint, id);
   `,
+
+  // 5: SNS subscriptions awaiting confirmation: when their token expires, and whether the confirmation was
+  // authenticated (AuthenticateOnUnsubscribe), which makes Unsubscribe require a signed request.
+  `
+  ALTER TABLE sns_subscriptions ADD COLUMN token_expires_at INTEGER;
+  ALTER TABLE sns_subscriptions ADD COLUMN authenticated INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 export function migrate(db: Database): void {

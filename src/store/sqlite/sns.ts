@@ -6,9 +6,11 @@ import type {
   PublishRequest,
   SigningKeyRecord,
   SnsStore,
+  SubscriptionEffects,
   SubscriptionRecord,
   TopicRecord,
 } from '../sns-contract.js';
+import { SqliteDeliveryLog } from './delivery-log.js';
 import type { GroupCommit } from './group-commit.js';
 
 /** FIFO topic sequence numbers: 20 digits, increasing per topic, as AWS's look. */
@@ -41,6 +43,8 @@ interface SubscriptionRow {
   attributes: string;
   pending: number;
   token: string | null;
+  token_expires_at: number | null;
+  authenticated: number;
   created_at: number;
 }
 
@@ -72,6 +76,8 @@ function toSubscription(r: SubscriptionRow): SubscriptionRecord {
     attributes: Object.freeze(JSON.parse(r.attributes) as Record<string, string>),
     pendingConfirmation: r.pending === 1,
     ...(r.token !== null ? { confirmationToken: r.token } : {}),
+    ...(r.token_expires_at !== null ? { confirmationTokenExpiresAt: r.token_expires_at } : {}),
+    confirmationWasAuthenticated: r.authenticated === 1,
     createdAt: r.created_at,
   });
 }
@@ -85,7 +91,11 @@ export class SqliteSnsStore implements SnsStore {
   private readonly topics = new Map<string, TopicRecord>();
   private readonly publishTx: (request: PublishRequest) => PublishOutcome;
   private readonly deleteTopicTx: (arn: string) => void;
-  private readonly deleteSubscriptionTx: (arn: string) => string | undefined;
+  private readonly deleteSubscriptionTx: (arn: string, effects: SubscriptionEffects | undefined) => string | undefined;
+  private readonly createSubscriptionTx: (sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => void;
+  private readonly updateSubscriptionTx: (sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => void;
+  /** The delivery log's writes, run inside SNS's transactions (a publish records its deliveries in its own). */
+  private readonly log: SqliteDeliveryLog;
   /** FIFO publishes until the next sweep of expired deduplication ids (indexed by expiry, so a sweep is cheap). */
   private dedupSweepCountdown = DEDUP_SWEEP_EVERY;
 
@@ -102,12 +112,44 @@ export class SqliteSnsStore implements SnsStore {
       this.s.deleteTopicSubscriptions.run(arn);
       this.s.deleteTopicDedup.run(arn);
     });
-    this.deleteSubscriptionTx = db.transaction((arn: string) => {
+    this.log = new SqliteDeliveryLog(db, group);
+    this.deleteSubscriptionTx = db.transaction((arn: string, effects: SubscriptionEffects | undefined) => {
       const row = this.s.getSubscription.get(arn) as SubscriptionRow | undefined;
       if (!row) return undefined;
       this.s.deleteSubscription.run(arn);
       this.s.countDeleted.run(row.topic_arn);
+      this.applyEffects(effects);
       return row.topic_arn;
+    });
+    this.createSubscriptionTx = db.transaction((sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => {
+      this.s.insertSubscription.run(
+        sub.arn,
+        sub.topicArn,
+        sub.accountId,
+        sub.region,
+        sub.owner,
+        sub.protocol,
+        sub.endpoint,
+        JSON.stringify(sub.attributes),
+        sub.pendingConfirmation ? 1 : 0,
+        sub.confirmationToken ?? null,
+        sub.confirmationTokenExpiresAt ?? null,
+        sub.confirmationWasAuthenticated === false ? 0 : 1,
+        sub.createdAt,
+      );
+      this.applyEffects(effects);
+    });
+    this.updateSubscriptionTx = db.transaction((sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => {
+      const changed = this.s.updateSubscription.run(
+        JSON.stringify(sub.attributes),
+        sub.pendingConfirmation ? 1 : 0,
+        sub.confirmationToken ?? null,
+        sub.confirmationTokenExpiresAt ?? null,
+        sub.confirmationWasAuthenticated === false ? 0 : 1,
+        sub.arn,
+      ).changes;
+      // A subscription deleted meanwhile stays deleted, and sends nothing.
+      if (changed) this.applyEffects(effects);
     });
   }
 
@@ -172,22 +214,15 @@ export class SqliteSnsStore implements SnsStore {
     });
   }
 
-  async createSubscription(sub: SubscriptionRecord): Promise<void> {
-    await this.group.write(() =>
-      this.s.insertSubscription.run(
-        sub.arn,
-        sub.topicArn,
-        sub.accountId,
-        sub.region,
-        sub.owner,
-        sub.protocol,
-        sub.endpoint,
-        JSON.stringify(sub.attributes),
-        sub.pendingConfirmation ? 1 : 0,
-        sub.confirmationToken ?? null,
-        sub.createdAt,
-      ),
-    );
+  async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
+    await this.group.write(() => this.createSubscriptionTx(sub, effects));
+  }
+
+  /** Jobs into internal queues and recorded deliveries that go with a subscription change (same transaction). */
+  private applyEffects(effects: SubscriptionEffects | undefined): void {
+    if (!effects) return;
+    if (effects.deliveries?.length) this.sendManyInTransaction(effects.deliveries);
+    if (effects.records?.length) this.log.recordInTransaction(effects.records);
   }
 
   async getSubscription(arn: string): Promise<SubscriptionRecord | undefined> {
@@ -213,15 +248,13 @@ export class SqliteSnsStore implements SnsStore {
     );
   }
 
-  async updateSubscription(sub: SubscriptionRecord): Promise<void> {
-    await this.group.write(() =>
-      this.s.updateSubscription.run(JSON.stringify(sub.attributes), sub.pendingConfirmation ? 1 : 0, sub.confirmationToken ?? null, sub.arn),
-    );
+  async updateSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
+    await this.group.write(() => this.updateSubscriptionTx(sub, effects));
   }
 
-  async deleteSubscription(arn: string): Promise<void> {
+  async deleteSubscription(arn: string, effects?: SubscriptionEffects): Promise<void> {
     await this.group.write(() => {
-      const topicArn = this.deleteSubscriptionTx(arn);
+      const topicArn = this.deleteSubscriptionTx(arn, effects);
       // SubscriptionsDeleted changed under the cached topic record.
       if (topicArn) this.topics.delete(topicArn);
     });
@@ -248,6 +281,7 @@ export class SqliteSnsStore implements SnsStore {
     }
     const deliveries = r.build(sequenceNumber);
     const results = this.sendManyInTransaction(deliveries);
+    if (r.records) this.log.recordInTransaction(r.records());
     const queueIds = new Set<number>();
     deliveries.forEach((d, i) => {
       if (results[i]!.some((s) => !s.duplicate)) queueIds.add(d.queue.id);
@@ -306,14 +340,17 @@ function prepare(db: Database) {
     nextSequence: q('UPDATE sns_topics SET sequence = sequence + 1 WHERE arn = ? RETURNING sequence'),
     countDeleted: q('UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE arn = ?'),
     insertSubscription: q(
-      `INSERT INTO sns_subscriptions (arn, topic_arn, account_id, region, owner, protocol, endpoint, attributes, pending, token, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sns_subscriptions (arn, topic_arn, account_id, region, owner, protocol, endpoint, attributes, pending, token,
+         token_expires_at, authenticated, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     getSubscription: q('SELECT * FROM sns_subscriptions WHERE arn = ?'),
     subscriptionsOf: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY arn'),
     listSubscriptions: q('SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?'),
     listSubscriptionsByTopic: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? ORDER BY arn LIMIT ?'),
-    updateSubscription: q('UPDATE sns_subscriptions SET attributes = ?, pending = ?, token = ? WHERE arn = ?'),
+    updateSubscription: q(
+      'UPDATE sns_subscriptions SET attributes = ?, pending = ?, token = ?, token_expires_at = ?, authenticated = ? WHERE arn = ?',
+    ),
     deleteSubscription: q('DELETE FROM sns_subscriptions WHERE arn = ?'),
     getDedup: q('SELECT message_id, sequence_number FROM sns_fifo_dedup WHERE topic_arn = ? AND dedup_id = ? AND expires_at > ?'),
     putDedup: q(

@@ -1,0 +1,279 @@
+/**
+ * Deliveries to HTTP/S endpoints: jobs in an internal queue (src/delivery), committed in the same transaction as the
+ * publish, Subscribe or Unsubscribe that caused them, and attempted by a DeliveryWorker. A job is one POST, retried
+ * under the subscription's effective delivery policy (policy.ts); a notification whose retries run out, or that
+ * fails for good, goes to the subscription's dead-letter queue when it has a RedrivePolicy.
+ *
+ * Each POST carries AWS's headers (https://docs.aws.amazon.com/sns/latest/dg/http-header.html): x-amz-sns-message-type,
+ * x-amz-sns-message-id (the same on every retry), x-amz-sns-topic-arn, x-amz-sns-subscription-arn (not on a
+ * SubscriptionConfirmation), x-amz-sns-rawdelivery for raw deliveries, Content-Type from the delivery policy
+ * (default `text/plain; charset=UTF-8`) and SNS's User-Agent.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { AwsError } from '../../core/errors.js';
+import type { CallContext } from '../../core/service.js';
+import { internalQueue, jobMessage } from '../../delivery/internal-queue.js';
+import { DeliveryWorker, type AttemptOutcome, type JobContext } from '../../delivery/worker.js';
+import { parseQueueArn } from '../../sqs/queue-ref.js';
+import { fifoOptions, prepareSend } from '../../sqs/send.js';
+import type { QueueRecord, Store } from '../../store/contract.js';
+import type { FanoutDelivery, SnsStore, SubscriptionRecord } from '../../store/sns-contract.js';
+import { sqsAttributes } from '../message-attributes.js';
+import type { MessageAttributeMap } from '../types.js';
+import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, retryDelayMs } from './policy.js';
+
+export type HttpMessageType = 'SubscriptionConfirmation' | 'Notification' | 'UnsubscribeConfirmation';
+
+/** One POST to make: the body is rendered (and signed) when the job is created, so every retry sends the same. */
+export interface HttpJob {
+  readonly type: HttpMessageType;
+  readonly subscriptionArn: string;
+  readonly topicArn: string;
+  readonly endpoint: string;
+  readonly messageId: string;
+  readonly body: string;
+  /** RawMessageDelivery: the body is the bare message. */
+  readonly raw?: boolean;
+  /** The published message attributes (a raw message keeps them when it is dead-lettered). */
+  readonly attributes?: MessageAttributeMap;
+  /** UnsubscribeConfirmation: the deleted subscription's DeliveryPolicy (there is no subscription to read it from). */
+  readonly deliveryPolicy?: string;
+}
+
+/** The internal queue's name. */
+const QUEUE_NAME = 'sns-http-deliveries';
+const USER_AGENT = 'Amazon Simple Notification Service Agent';
+/** Longer than an attempt can take (the 15-second request timeout plus a throttle wait), so no job runs twice. */
+const ATTEMPT_TIMEOUT_MS = 60_000;
+/** A throttled delivery waits at most this long inside its attempt. */
+const THROTTLE_WAIT_MAX_MS = 30_000;
+
+export interface HttpDeliveriesOptions {
+  readonly queues: Store;
+  readonly sns: SnsStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The region whose internal queue holds the jobs (the server's default). */
+  readonly region: string;
+  /** Wakes the long polls of a dead-letter queue written to. */
+  readonly notifyQueue: (queueId: number) => void;
+}
+
+type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed' | 'abandoned'; readonly reason: string };
+
+export class HttpDeliveries {
+  private queueRecord: Promise<QueueRecord> | undefined;
+  private readonly worker: DeliveryWorker<HttpJob>;
+  /** Per subscription, the earliest time its next delivery may start (throttlePolicy.maxReceivesPerSecond). */
+  private readonly nextSlot = new Map<string, number>();
+  /** Throttle waits in progress, ended early by `stop` (the job is retried at its slot instead). */
+  private readonly waits = new Set<() => void>();
+  /** POSTs in progress, abandoned by `stop` so that shutting down never waits for a slow endpoint. */
+  private readonly inFlight = new Set<() => void>();
+  private stopping = false;
+
+  constructor(private readonly o: HttpDeliveriesOptions) {
+    this.worker = new DeliveryWorker<HttpJob>({
+      store: o.queues,
+      clock: o.clock,
+      logger: o.logger,
+      queue: () => this.queue(),
+      attempt: (job, ctx) => this.attempt(job, ctx),
+      attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+    });
+  }
+
+  /** The internal queue, created on first use. */
+  queue(): Promise<QueueRecord> {
+    this.queueRecord ??= internalQueue(this.o.queues, this.o.region, QUEUE_NAME, this.o.clock.now()).catch((err: unknown) => {
+      this.queueRecord = undefined;
+      throw err;
+    });
+    return this.queueRecord;
+  }
+
+  /** The jobs as one delivery into the internal queue, for the caller's transaction. */
+  static enqueue(queue: QueueRecord, jobs: readonly HttpJob[], now: number): FanoutDelivery {
+    return { queue, messages: jobs.map((job) => jobMessage(job, now)) };
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.worker.start();
+  }
+
+  /** Call after committing jobs: the worker looks at once. */
+  kick(): void {
+    this.worker.kick();
+  }
+
+  stop(): Promise<void> {
+    this.stopping = true;
+    for (const end of this.waits) end();
+    for (const abandon of this.inFlight) abandon();
+    return this.worker.stop();
+  }
+
+  private async attempt(job: HttpJob, ctx: JobContext): Promise<AttemptOutcome> {
+    let subscription: SubscriptionRecord | undefined;
+    let subscriptionPolicy = job.deliveryPolicy;
+    if (job.type !== 'UnsubscribeConfirmation') {
+      subscription = await this.o.sns.getSubscription(job.subscriptionArn);
+      // Unsubscribed meanwhile: SNS stops delivering. A confirmation request is moot once confirmed, and a
+      // notification for a subscription not (or no longer) confirmed is not sent.
+      if (!subscription) return { kind: 'done' };
+      if (job.type === 'SubscriptionConfirmation' && !subscription.pendingConfirmation) return { kind: 'done' };
+      if (job.type === 'Notification' && subscription.pendingConfirmation) return { kind: 'done' };
+      subscriptionPolicy = subscription.attributes['DeliveryPolicy'];
+    }
+    const topic = await this.o.sns.getTopic(job.topicArn);
+    const policy = effectiveHttpPolicy(topic?.attributes['DeliveryPolicy'], subscriptionPolicy);
+
+    if (policy.maxReceivesPerSecond !== undefined) {
+      const wait = this.throttle(job.subscriptionArn, policy.maxReceivesPerSecond);
+      const at = this.o.clock.now() + wait;
+      if (wait > THROTTLE_WAIT_MAX_MS) return { kind: 'retry', at };
+      if (wait > 0 && !(await this.sleep(wait))) return { kind: 'retry', at };
+    }
+
+    const result = await this.post(job, policy.contentType);
+    const now = this.o.clock.now();
+    if (result.outcome === 'delivered') return { kind: 'done' };
+    // Cut short by a shutdown: not the endpoint's failure; the next start tries again at once.
+    if (result.outcome === 'abandoned') return { kind: 'retry', at: now };
+    const retriesDone = ctx.attempt - 1;
+    if (result.outcome === 'retry' && retriesDone < policy.retry.numRetries) {
+      this.o.logger.debug({ subscription: job.subscriptionArn, attempt: ctx.attempt, reason: result.reason }, 'SNS HTTP delivery will be retried');
+      return { kind: 'retry', at: now + retryDelayMs(policy.retry, retriesDone + 1) };
+    }
+    this.o.logger.warn(
+      { subscription: job.subscriptionArn, endpoint: job.endpoint, type: job.type, attempts: ctx.attempt, reason: result.reason },
+      'SNS HTTP delivery failed',
+    );
+    if (job.type === 'Notification' && subscription) await this.deadLetter(subscription, job, now);
+    return { kind: 'done' };
+  }
+
+  /** Waits on the injected clock; answers false when `stop` cut the wait short. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const end = (completed: boolean) => {
+        this.waits.delete(stop);
+        cancel();
+        resolve(completed);
+      };
+      const stop = () => end(false);
+      const cancel = this.o.clock.setTimer(ms, () => end(true));
+      this.waits.add(stop);
+    });
+  }
+
+  /** How long this delivery must wait for its subscription's rate (and takes its slot). */
+  private throttle(subscriptionArn: string, perSecond: number): number {
+    const now = this.o.clock.now();
+    const slot = Math.max(now, this.nextSlot.get(subscriptionArn) ?? 0);
+    this.nextSlot.set(subscriptionArn, slot + 1000 / perSecond);
+    return slot - now;
+  }
+
+  /** One POST with AWS's headers and request timeout (on the injected clock). Never throws. */
+  private post(job: HttpJob, contentType: string): Promise<PostResult> {
+    let url: URL;
+    try {
+      url = new URL(job.endpoint);
+    } catch {
+      return Promise.resolve({ outcome: 'failed', reason: 'invalid endpoint URL' });
+    }
+    const headers: Record<string, string | number> = {
+      'x-amz-sns-message-type': job.type,
+      'x-amz-sns-message-id': job.messageId,
+      'x-amz-sns-topic-arn': job.topicArn,
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(job.body, 'utf8'),
+      'user-agent': USER_AGENT,
+    };
+    if (job.type !== 'SubscriptionConfirmation') headers['x-amz-sns-subscription-arn'] = job.subscriptionArn;
+    if (job.raw) headers['x-amz-sns-rawdelivery'] = 'true';
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<PostResult>((resolve) => {
+      let settled = false;
+      const finish = (r: PostResult) => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        this.inFlight.delete(abandon);
+        resolve(r);
+      };
+      const abandon = () => {
+        finish({ outcome: 'abandoned', reason: 'Postbox is stopping' });
+        req.destroy();
+      };
+      const req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        res.on('end', () => finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` }));
+        res.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
+      });
+      const cancel = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
+        finish({ outcome: 'retry', reason: `no response within ${HTTP_TIMEOUT_MS / 1000} seconds` });
+        req.destroy();
+      });
+      req.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
+      this.inFlight.add(abandon);
+      req.end(job.body);
+    });
+  }
+
+  /**
+   * A notification that could not be delivered goes to the subscription's dead-letter queue
+   * (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html) as it would have been delivered: the
+   * envelope, or the raw message with its attributes. Without a RedrivePolicy (or with its queue gone) it is dropped.
+   */
+  private async deadLetter(subscription: SubscriptionRecord, job: HttpJob, now: number): Promise<void> {
+    const policy = subscription.attributes['RedrivePolicy'];
+    if (!policy) return;
+    let queue: QueueRecord | undefined;
+    try {
+      const key = parseQueueArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
+      queue = key && (await this.o.queues.getQueue(key));
+    } catch {
+      queue = undefined;
+    }
+    if (!queue) {
+      this.o.logger.warn({ subscription: subscription.arn }, 'SNS dead-letter queue does not exist; message dropped');
+      return;
+    }
+    const ctx: CallContext = {
+      requestId: job.messageId,
+      region: subscription.region,
+      accountId: subscription.accountId,
+      host: '',
+      path: '/',
+      protocol: 'query',
+      accessKeyId: undefined,
+    };
+    try {
+      const sent = prepareSend(
+        queue,
+        {
+          MessageBody: job.body,
+          ...(job.raw && job.attributes ? { MessageAttributes: sqsAttributes(job.attributes) } : {}),
+          ...(queue.fifo ? { MessageGroupId: subscription.arn, MessageDeduplicationId: job.messageId } : {}),
+        },
+        ctx,
+        now,
+        false,
+      );
+      const fifo = fifoOptions(queue);
+      await this.o.queues.send(queue, [sent.message], fifo);
+      this.o.notifyQueue(queue.id);
+    } catch (err) {
+      if (!(err instanceof AwsError)) throw err;
+      this.o.logger.warn({ subscription: subscription.arn, reason: err.message }, 'SNS dead-letter queue refused the message');
+    }
+  }
+}
