@@ -230,7 +230,7 @@ const MIGRATIONS: string[] = [
     name TEXT NOT NULL,
     record TEXT NOT NULL
   ) WITHOUT ROWID;
-  CREATE INDEX events_connections_list ON events_connections (account_id, region, name);
+  CREATE UNIQUE INDEX events_connections_list ON events_connections (account_id, region, name);
 
   CREATE TABLE events_api_destinations (
     arn TEXT PRIMARY KEY,
@@ -240,7 +240,7 @@ const MIGRATIONS: string[] = [
     connection_arn TEXT NOT NULL,
     record TEXT NOT NULL
   ) WITHOUT ROWID;
-  CREATE INDEX events_api_destinations_list ON events_api_destinations (account_id, region, name);
+  CREATE UNIQUE INDEX events_api_destinations_list ON events_api_destinations (account_id, region, name);
   CREATE INDEX events_api_destinations_connection ON events_api_destinations (connection_arn);
 
   CREATE TABLE events_schedules (
