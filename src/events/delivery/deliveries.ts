@@ -272,14 +272,19 @@ export function busPolicyAllows(bus: object, accountId: string): boolean {
   } catch {
     return false;
   }
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
-  return statements.some((s: { Effect?: string; Action?: unknown; Principal?: unknown }) => {
-    if (s.Effect !== 'Allow') return false;
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as {
+    Effect?: string;
+    Action?: unknown;
+    Principal?: unknown;
+  }[];
+  const applies = (s: { Action?: unknown; Principal?: unknown }) => {
     const actions = ([] as unknown[]).concat(s.Action ?? []);
     if (!actions.some((a) => a === 'events:PutEvents' || a === 'events:*' || a === '*')) return false;
-    const principal = s.Principal;
-    if (principal === '*') return true;
-    const aws = ([] as unknown[]).concat((principal as { AWS?: unknown } | undefined)?.AWS ?? []);
+    if (s.Principal === '*') return true;
+    const aws = ([] as unknown[]).concat((s.Principal as { AWS?: unknown } | undefined)?.AWS ?? []);
     return aws.some((p) => p === '*' || p === accountId || p === `arn:aws:iam::${accountId}:root`);
-  });
+  };
+  // As in IAM: an explicit Deny wins over any Allow.
+  if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return false;
+  return statements.some((s) => s.Effect === 'Allow' && applies(s));
 }
