@@ -26,7 +26,7 @@ import type { FanoutDelivery } from '../../store/sns-contract.js';
 import { parseBusArn, busArn as busArnOf } from '../arns.js';
 import type { EventsRuntime } from '../runtime.js';
 import { ApiDestinationCaller, type TargetHttpParameters } from './http-call.js';
-import { DELIVERY_QUEUE, failure, type DeliveryFailure, type DeliveryJob } from './job.js';
+import { DELIVERY_QUEUE, failure, MAX_BUS_HOPS, type DeliveryFailure, type DeliveryJob } from './job.js';
 import { decideRetry, retryLimits } from './retry.js';
 import { commitRouted, emptyRouted, internalContext, notifyDelivered, routeEvent } from './route.js';
 
@@ -176,8 +176,11 @@ export class EventsDelivery {
       // AWS: a bus in another account takes events only when its resource policy lets the sender's account put them.
       return failure('NO_PERMISSIONS', `Account ${job.accountId} is not authorized to put events to ${arn}.`, false);
     }
+    // Rules that forward events in a circle would deliver for ever: Postbox stops an event after MAX_BUS_HOPS hops.
+    const hops = (job.hops ?? 0) + 1;
+    if (hops > MAX_BUS_HOPS) return failure('LOOP_DETECTED', `The event was forwarded between event buses ${MAX_BUS_HOPS} times; not forwarded again.`, false);
     // The event arrives as it was sent (same id, source, account); the receiving bus routes it by its own rules.
-    const out = emptyRouted();
+    const out = emptyRouted(hops);
     await routeEvent(rt, busArnOf(key), job.event, internalContext(key.accountId, key.region, job.host), now, out);
     await commitRouted(rt, out, now);
     return undefined;

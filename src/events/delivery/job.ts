@@ -22,7 +22,12 @@ export interface DeliveryJob {
   readonly input: string;
   /** The Host clients reach Postbox at, for URLs in SNS envelopes. */
   readonly host: string;
+  /** Bus-to-bus hops the event made before this job (absent: none), to stop rules that forward in a circle. */
+  readonly hops?: number;
 }
+
+/** Bus-to-bus hops after which an event is not forwarded again. */
+export const MAX_BUS_HOPS = 8;
 
 /** Why an attempt failed, in the words a dead-letter message carries (ERROR_CODE, ERROR_MESSAGE). */
 export interface DeliveryFailure {

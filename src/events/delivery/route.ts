@@ -26,9 +26,11 @@ export interface Routed {
   readonly archived: ArchivedEvent[];
   /** Whether any delivery is a job (the worker is woken after the commit). */
   jobs: boolean;
+  /** Bus-to-bus hops the events made before arriving here (0 for PutEvents and schedules). */
+  readonly hops: number;
 }
 
-export const emptyRouted = (): Routed => ({ deliveries: [], archived: [], jobs: false });
+export const emptyRouted = (hops = 0): Routed => ({ deliveries: [], archived: [], jobs: false, hops });
 
 /** Matches the event against its bus's rules and archives and adds what it makes to `out`. */
 export async function routeEvent(rt: EventsRuntime, busArn: string, event: EventEnvelope, ctx: CallContext, now: number, out: Routed): Promise<void> {
@@ -72,7 +74,7 @@ export async function routeToTargets(
       out.deliveries.push(direct);
       continue;
     }
-    const job: DeliveryJob = { ruleArn: rule.arn, accountId: ctx.accountId, region: ctx.region, target: t, event, input, host: ctx.host };
+    const job: DeliveryJob = { ruleArn: rule.arn, accountId: ctx.accountId, region: ctx.region, target: t, event, input, host: ctx.host, ...(out.hops ? { hops: out.hops } : {}) };
     out.deliveries.push(await rt.delivery.jobDelivery(job, now));
     out.jobs = true;
   }

@@ -332,6 +332,30 @@ describe('other targets', () => {
     assert.deepEqual(event.detail, { hop: 1 });
   });
 
+  test('a rule that forwards to its own bus: the loop stops after eight hops, in the DLQ', async () => {
+    const dlq = await newQueue();
+    const q = await newQueue();
+    const bus = uniqueName('loop');
+    const { EventBusArn } = await eb.send(new CreateEventBusCommand({ Name: bus }));
+    const Name = uniqueName('circle');
+    await eb.send(new PutRuleCommand({ Name, EventBusName: bus, EventPattern: '{"source":["looping"]}' }));
+    await eb.send(
+      new PutTargetsCommand({ Rule: Name, EventBusName: bus, Targets: [{ Id: 'self', Arn: EventBusArn!, DeadLetterConfig: { Arn: dlq.arn } }, { Id: 'q', Arn: q.arn }] }),
+    );
+    await put('looping', {}, bus);
+    const [dead] = await receive(dlq.url);
+    assert.equal(dead!.MessageAttributes!['ERROR_CODE']!.StringValue, 'LOOP_DETECTED');
+    // The queue on the bus saw the event on each of its nine passes (the PutEvents one and eight forwarded).
+    const seen: Message[] = [];
+    await until(async () => {
+      seen.push(...(await receive(q.url, false)));
+      return seen.length >= 9;
+    }, 'nine passes');
+    await settle(50);
+    seen.push(...(await receive(q.url, false)));
+    assert.equal(seen.length, 9);
+  });
+
   test('a bus of another account without a policy allowing it: not delivered, dead-lettered without retries', async () => {
     const dlq = await newQueue();
     const other = eventsClient(postbox.endpoint, 'us-east-1', '111111111111');
