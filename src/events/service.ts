@@ -58,7 +58,7 @@ const ACTIONS: Record<string, EventsAction> = {
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);
 
 /**
- * Replays, API destinations, connections, endpoints, partner event sources and permissions are not
+ * Replays, endpoints, partner event sources and permissions are not
  * implemented yet. They answer an error that says so, rather than a success that did nothing.
  */
 export const EVENTS_UNIMPLEMENTED = Object.keys(eventsModel.operations).filter((name) => !(name in ACTIONS));
