@@ -10,6 +10,8 @@ import { startHttpServer } from './server/http-server.js';
 import { BusRoutes } from './events/bus-routes.js';
 import type { EventsRuntime } from './events/runtime.js';
 import { eventsService } from './events/service.js';
+import { EventsDelivery } from './events/delivery/deliveries.js';
+import { RuleScheduler } from './events/schedule/scheduler.js';
 import { SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
@@ -77,6 +79,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   if (!/^\d{12}$/.test(accountId)) throw new Error(`account id must be 12 digits, got "${accountId}"`);
 
   const waiters = new ReceiveWaiters(clock);
+  /** host:port clients reach this server at, for URLs in deliveries no request carries (scheduled rules). */
+  let endpointHost = `127.0.0.1:${options.port ?? 4566}`;
   let store: SqliteStore | PostgresStore;
   if (options.storage && /^postgres(ql)?:\/\//.test(options.storage)) {
     // `?schema=name` picks the schema (default `postbox`), so several Postbox deployments can share a database.
@@ -133,9 +137,20 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const sns = snsRt && snsService(snsRt);
 
   // EventBridge, like SNS, needs the SQLite engine for now: its deliveries into queues commit in one transaction.
+  // Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the scheduler.
   let eventsRt: EventsRuntime | undefined;
+  let eventsScheduler: RuleScheduler | undefined;
   if (store instanceof SqliteStore) {
     const eventsStore = store.eventsStore();
+    const delivery = new EventsDelivery({
+      queues: store,
+      clock,
+      logger,
+      region,
+      runtime: () => eventsRt!,
+      deliveryLog: store.deliveryLog(),
+      ...(snsRt ? { sns: snsRt } : {}),
+    });
     eventsRt = {
       store: eventsStore,
       queues: store,
@@ -143,7 +158,10 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       logger,
       notifyQueue: (queueId) => waiters.notify(queueId),
       routes: new BusRoutes(eventsStore, logger),
+      delivery,
+      scheduleChanged: () => eventsScheduler?.kick(),
     };
+    eventsScheduler = new RuleScheduler(eventsRt, () => endpointHost);
   }
   const events = eventsRt && eventsService(eventsRt);
 
@@ -180,6 +198,9 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   snsRt?.http.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+  endpointHost = new URL(endpoint).host;
+  eventsRt?.delivery.start();
+  eventsScheduler?.start();
   logger.debug({ ms: performance.now() - started, storage: store.engine }, 'started');
 
   let stopping: Promise<void> | undefined;
@@ -195,6 +216,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         await closed;
         await snsRt?.http.stop();
         await background!.stop();
+        await eventsScheduler?.stop();
+        await eventsRt?.delivery.stop();
         await store.close();
       })();
       return stopping;

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/contract.js';
 import type { EventsStore } from '../store/events-contract.js';
 import type { BusRoutes } from './bus-routes.js';
+import type { EventsDelivery } from './delivery/deliveries.js';
 
 /** Everything the EventBridge actions share. EventBridge knows the queue engine only through the store and `notifyQueue`. */
 export interface EventsRuntime {
@@ -15,4 +16,8 @@ export interface EventsRuntime {
   readonly notifyQueue: (queueId: number) => void;
   /** Each bus's enabled rules and archives compiled into one index, kept in memory between rule changes. */
   readonly routes: BusRoutes;
+  /** Delivery jobs for targets other than this Postbox's SQS queues, with retries and dead-letter queues. */
+  readonly delivery: EventsDelivery;
+  /** Tells the scheduler that a rule's schedule changed (PutRule, EnableRule, DisableRule, DeleteRule). */
+  readonly scheduleChanged: () => void;
 }

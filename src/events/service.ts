@@ -8,6 +8,8 @@ import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarge
 import { listTagsForResource, tagResource, untagResource } from './actions/tag-resource.js';
 import { listTargetsByRule, putTargets, removeTargets } from './actions/targets.js';
 import { testEventPattern } from './actions/test-event-pattern.js';
+import { createApiDestination, deleteApiDestination, describeApiDestination, listApiDestinations, updateApiDestination } from './actions/api-destinations.js';
+import { createConnection, deauthorizeConnection, deleteConnection, describeConnection, listConnections, updateConnection } from './actions/connections.js';
 import type { EventsRuntime } from './runtime.js';
 
 type EventsAction = (rt: EventsRuntime, input: any, ctx: CallContext) => unknown;
@@ -39,12 +41,24 @@ const ACTIONS: Record<string, EventsAction> = {
   UntagResource: untagResource,
   UpdateArchive: updateArchive,
   UpdateEventBus: updateEventBus,
+  // Connections and API destinations
+  CreateApiDestination: createApiDestination,
+  CreateConnection: createConnection,
+  DeauthorizeConnection: deauthorizeConnection,
+  DeleteApiDestination: deleteApiDestination,
+  DeleteConnection: deleteConnection,
+  DescribeApiDestination: describeApiDestination,
+  DescribeConnection: describeConnection,
+  ListApiDestinations: listApiDestinations,
+  ListConnections: listConnections,
+  UpdateApiDestination: updateApiDestination,
+  UpdateConnection: updateConnection,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);
 
 /**
- * Replays, API destinations, connections, endpoints, partner event sources and permissions are not
+ * Replays, endpoints, partner event sources and permissions are not
  * implemented yet. They answer an error that says so, rather than a success that did nothing.
  */
 export const EVENTS_UNIMPLEMENTED = Object.keys(eventsModel.operations).filter((name) => !(name in ACTIONS));

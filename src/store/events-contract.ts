@@ -80,6 +80,48 @@ export interface ArchivedEvent {
   readonly expiresAt?: number;
 }
 
+
+export type ConnectionState = 'CREATING' | 'UPDATING' | 'DELETING' | 'AUTHORIZED' | 'DEAUTHORIZED' | 'AUTHORIZING' | 'DEAUTHORIZING' | 'ACTIVE' | 'FAILED_CONNECTIVITY';
+
+/** A connection (CreateConnection): how API destinations authorize. `authParameters` keeps the secrets, which no action returns. */
+export interface ConnectionRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly authorizationType: 'API_KEY' | 'BASIC' | 'OAUTH_CLIENT_CREDENTIALS';
+  /** The AWS JSON `AuthParameters` structure as last set (CreateConnection, merged by UpdateConnection). */
+  readonly authParameters: Readonly<Record<string, unknown>>;
+  readonly state: ConnectionState;
+  readonly stateReason?: string;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+  readonly lastAuthorizedAt?: number;
+}
+
+/** An API destination (CreateApiDestination): an HTTP endpoint called through a connection. */
+export interface ApiDestinationRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly connectionArn: string;
+  readonly invocationEndpoint: string;
+  readonly httpMethod: string;
+  readonly invocationRateLimitPerSecond?: number;
+  readonly state: 'ACTIVE' | 'INACTIVE';
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+}
+
+/** A scheduled rule's next firing, as kept for the scheduler. */
+export interface ScheduleDue {
+  readonly ruleArn: string;
+  readonly nextFireAt: number;
+}
+
 export interface EventsStore {
   /** Creates the bus unless one of that ARN exists; answers the existing one then. */
   createBus(bus: EventBusRecord): Promise<{ bus: EventBusRecord; created: boolean }>;
@@ -128,4 +170,35 @@ export interface EventsStore {
    * Answers the queue engine's send results per delivery.
    */
   commitEvents(deliveries: FanoutDelivery[], archived: ArchivedEvent[], now: number): Promise<SendResult[][]>;
+
+  // --- Connections, API destinations and schedules (deliveries beyond SQS) ---
+
+  /** Creates the connection unless one of that ARN exists (answers false then). */
+  createConnection(connection: ConnectionRecord): Promise<boolean>;
+  getConnection(arn: string): Promise<ConnectionRecord | undefined>;
+  /** The account's connections in the region, in name order, after `startAfter`, optionally in one state only. */
+  listConnections(accountId: string, region: string, prefix: string, state: string | undefined, startAfter: string | undefined, limit: number): Promise<ConnectionRecord[]>;
+  updateConnection(connection: ConnectionRecord): Promise<void>;
+  deleteConnection(arn: string): Promise<void>;
+
+  createApiDestination(destination: ApiDestinationRecord): Promise<boolean>;
+  getApiDestination(arn: string): Promise<ApiDestinationRecord | undefined>;
+  /** The account's API destinations in the region, in name order, after `startAfter`, optionally of one connection. */
+  listApiDestinations(accountId: string, region: string, prefix: string, connectionArn: string | undefined, startAfter: string | undefined, limit: number): Promise<ApiDestinationRecord[]>;
+  updateApiDestination(destination: ApiDestinationRecord): Promise<void>;
+  deleteApiDestination(arn: string): Promise<void>;
+
+  /** Sets (or, with undefined, forgets) when a scheduled rule next fires. */
+  setSchedule(ruleArn: string, nextFireAt: number | undefined): Promise<void>;
+  getSchedule(ruleArn: string): Promise<number | undefined>;
+  /** The earliest next firing of any rule, for the scheduler's sleep. */
+  nextScheduleAt(): Promise<number | undefined>;
+  /** Schedules due at `now`, earliest first. */
+  dueSchedules(now: number, limit: number): Promise<ScheduleDue[]>;
+  /**
+   * Claims one firing: moves the rule's next fire time from `expectedAt` to `nextAt` and commits the firing's
+   * deliveries in the same transaction, only if the fire time is still `expectedAt` (compare-and-set). Answers the
+   * send results, or undefined when another scheduler claimed it first (nothing is written then).
+   */
+  claimSchedule(ruleArn: string, expectedAt: number, nextAt: number | undefined, deliveries: FanoutDelivery[]): Promise<SendResult[][] | undefined>;
 }

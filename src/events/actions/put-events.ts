@@ -1,18 +1,15 @@
 import { AwsError } from '../../core/errors.js';
 import { newMessageId } from '../../core/ids.js';
 import type { CallContext } from '../../core/service.js';
-import { parseQueueArn } from '../../sqs/queue-ref.js';
-import { fifoOptions, prepareSend } from '../../sqs/send.js';
-import type { ArchivedEvent, EventBusKey, RuleRecord, TargetRecord } from '../../store/events-contract.js';
-import type { FanoutDelivery } from '../../store/sns-contract.js';
+import type { EventBusKey } from '../../store/events-contract.js';
 import { busArn } from '../arns.js';
 import { busKeyOf } from '../bus-ref.js';
 import { buildEvent, type EventEnvelope } from '../envelope.js';
 import { constraintError, validation } from '../errors.js';
 import * as L from '../limits.js';
 import type { EventsRuntime } from '../runtime.js';
-import { targetInput } from '../target-input.js';
-import type { PutEventsRequestEntry, PutEventsResultEntry, Target } from '../types.js';
+import { commitRouted, emptyRouted, routeEvent } from '../delivery/route.js';
+import type { PutEventsRequestEntry, PutEventsResultEntry } from '../types.js';
 
 /** Entry size as AWS counts it (eb-putevent-size): Time 14 bytes, then the UTF-8 bytes of the text members. */
 export function entrySize(e: PutEventsRequestEntry): number {
@@ -68,9 +65,10 @@ function acceptEntry(e: PutEventsRequestEntry, ctx: CallContext, now: number): A
 
 /**
  * PutEvents: each entry is validated on its own (failures answer in place, as AWS does), each accepted event is
- * matched against its bus's compiled rules and archives, and every SQS target delivery and archived copy of the
- * whole request is written in one transaction before the answer: a 200 means the target queues have the events.
- * AWS delivers asynchronously, so this is stronger than it promises, never weaker.
+ * matched against its bus's compiled rules and archives, and everything the whole request makes — writes into SQS
+ * target queues, delivery jobs for every other target, archived copies — is committed in one transaction before
+ * the answer (see delivery/route.ts). A 200 means the target queues have the events and every other delivery is
+ * durably on its way. AWS delivers asynchronously, so this is stronger than it promises, never weaker.
  */
 export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsRequestEntry[] }, ctx: CallContext) {
   const entries = input.Entries;
@@ -84,8 +82,7 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
   }
   const now = rt.clock.now();
   const results: PutEventsResultEntry[] = [];
-  const deliveries: FanoutDelivery[] = [];
-  const archived: ArchivedEvent[] = [];
+  const out = emptyRouted();
   for (const entry of entries) {
     const accepted = acceptEntry(entry, ctx, now);
     if (!('event' in accepted)) {
@@ -93,96 +90,8 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
       continue;
     }
     results.push({ EventId: accepted.event.id });
-    await route(rt, accepted, ctx, now, deliveries, archived);
+    await routeEvent(rt, busArn(accepted.bus), accepted.event, ctx, now, out);
   }
-  if (deliveries.length || archived.length) {
-    const sent = await rt.store.commitEvents(deliveries, archived, now);
-    const woken = new Set<number>();
-    deliveries.forEach((d, i) => {
-      if (sent[i]!.some((s) => !s.duplicate)) woken.add(d.queue.id);
-    });
-    for (const id of woken) rt.notifyQueue(id);
-  }
+  await commitRouted(rt, out, now);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
-}
-
-/**
- * Adds what one event makes: a delivery per SQS target of every enabled rule of its bus that matches it, and a copy
- * for every archive of the bus whose pattern (if any) matches it.
- */
-async function route(
-  rt: EventsRuntime,
-  accepted: AcceptedEvent,
-  ctx: CallContext,
-  now: number,
-  deliveries: FanoutDelivery[],
-  archived: ArchivedEvent[],
-): Promise<void> {
-  const { bus, event } = accepted;
-  // AWS accepts events for a bus that does not exist and drops them (FailedEntryCount 0): so does Postbox — a bus
-  // that does not exist has no rules to route by.
-  const routing = await rt.routes.get(busArn(bus));
-  const routed = rt.routes.matching(routing, event);
-  for (const { rule, targets } of routed.rules) {
-    for (const target of targets) {
-      const delivery = await deliveryOf(rt, rule, target, event, ctx, now);
-      if (delivery) deliveries.push(delivery);
-    }
-  }
-  if (routed.archives.length) {
-    const text = JSON.stringify(event);
-    for (const archive of routed.archives) {
-      archived.push({
-        archiveArn: archive.arn,
-        eventId: event.id,
-        event: text,
-        ...(archive.retentionDays > 0 ? { expiresAt: now + archive.retentionDays * DAY_MS } : {}),
-      });
-    }
-  }
-}
-
-const DAY_MS = 86_400_000;
-
-async function deliveryOf(
-  rt: EventsRuntime,
-  rule: RuleRecord,
-  target: TargetRecord,
-  event: EventEnvelope,
-  ctx: CallContext,
-  now: number,
-): Promise<FanoutDelivery | undefined> {
-  const key = parseQueueArn(target.arn);
-  const queue = key && (await rt.queues.getQueue(key));
-  if (!queue) {
-    // AWS fails the invocation (and retries, then drops or dead-letters it); Postbox logs and drops.
-    rt.logger.warn({ rule: rule.arn, target: target.id, queue: target.arn }, 'EventBridge delivery skipped: the queue does not exist');
-    return undefined;
-  }
-  const t = target.target as Target;
-  const body = targetInput(t, event, rule, now);
-  if (body === undefined) {
-    rt.logger.warn({ rule: rule.arn, target: target.id }, 'EventBridge delivery skipped: InputPath found nothing in the event');
-    return undefined;
-  }
-  try {
-    const groupId = t.SqsParameters?.MessageGroupId;
-    const sent = prepareSend(
-      queue,
-      {
-        MessageBody: body,
-        // FIFO targets: the group the target names; the event id deduplicates (a retried event is not delivered twice).
-        ...(queue.fifo && groupId !== undefined ? { MessageGroupId: groupId, MessageDeduplicationId: event.id } : {}),
-      },
-      ctx,
-      now,
-      false,
-    );
-    const fifo = fifoOptions(queue);
-    return { queue, messages: [sent.message], ...(fifo ? { fifo } : {}) };
-  } catch (err) {
-    if (!(err instanceof AwsError)) throw err;
-    rt.logger.warn({ rule: rule.arn, target: target.id, queue: queue.name, reason: err.message }, 'EventBridge delivery refused by the queue');
-    return undefined;
-  }
 }

@@ -9,11 +9,8 @@ import * as L from '../limits.js';
 import { pageOf, pageRequest } from '../paging.js';
 import type { EventsRuntime } from '../runtime.js';
 import { mergeTags } from '../tags.js';
+import { firstFireTime, parseSchedule, type Schedule } from '../schedule/expression.js';
 import type { ListRequest, PutRuleRequest, RuleRequest } from '../types.js';
-
-/** rate(<n> minute|minutes|hour|hours|day|days) or cron(<six fields>) — the forms PutRule accepts. */
-const RATE = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/;
-const CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
 
 export function checkEventPattern(text: string): void {
   try {
@@ -24,11 +21,28 @@ export function checkEventPattern(text: string): void {
   }
 }
 
-function checkSchedule(expression: string): void {
-  const rate = RATE.exec(expression);
-  // AWS: a rate of 1 takes the singular unit, any other the plural.
-  const valid = rate ? Number(rate[1]) > 0 && (Number(rate[1]) === 1) === !rate[2]!.endsWith('s') : CRON.test(expression);
-  if (!valid || expression.length > L.SCHEDULE_EXPRESSION_MAX) throw validation('Parameter ScheduleExpression is not valid.');
+/** A valid ScheduleExpression (schedule/expression.ts), or AWS's ValidationException. */
+function checkSchedule(expression: string): Schedule {
+  const schedule = expression.length <= L.SCHEDULE_EXPRESSION_MAX ? parseSchedule(expression) : undefined;
+  if (!schedule) throw validation('Parameter ScheduleExpression is not valid.');
+  return schedule;
+}
+
+/**
+ * Keeps the scheduler's next fire time in step with the rule: set when a scheduled rule is created, enabled or
+ * given a new expression (counted from now), kept when PutRule leaves both alone, forgotten when it is disabled or
+ * loses its schedule.
+ */
+async function syncSchedule(rt: EventsRuntime, rule: RuleRecord, previous: RuleRecord | undefined, now: number): Promise<void> {
+  const schedule = rule.scheduleExpression !== undefined && rule.state !== 'DISABLED' ? parseSchedule(rule.scheduleExpression) : undefined;
+  if (!schedule) {
+    if (previous?.scheduleExpression !== undefined) await rt.store.setSchedule(rule.arn, undefined);
+  } else {
+    const unchanged = previous && previous.scheduleExpression === rule.scheduleExpression && previous.state !== 'DISABLED';
+    if (unchanged && (await rt.store.getSchedule(rule.arn)) !== undefined) return;
+    await rt.store.setSchedule(rule.arn, firstFireTime(schedule, now));
+  }
+  rt.scheduleChanged();
 }
 
 export async function putRule(rt: EventsRuntime, input: PutRuleRequest, ctx: CallContext) {
@@ -69,6 +83,7 @@ export async function putRule(rt: EventsRuntime, input: PutRuleRequest, ctx: Cal
     modifiedAt: now,
   };
   await rt.store.putRule(rule);
+  await syncSchedule(rt, rule, existing, now);
   rt.routes.invalidate(bus.arn);
   return { RuleArn: arn };
 }
@@ -106,7 +121,10 @@ async function setState(rt: EventsRuntime, input: RuleRequest, ctx: CallContext,
   const bus = await findBus(rt, busKeyOf(ctx, input.EventBusName));
   const rule = await findRule(rt, bus, name);
   if (rule.state !== state) {
-    await rt.store.putRule({ ...rule, state, modifiedAt: rt.clock.now() });
+    const now = rt.clock.now();
+    const updated = { ...rule, state, modifiedAt: now };
+    await rt.store.putRule(updated);
+    await syncSchedule(rt, updated, rule, now);
     rt.routes.invalidate(bus.arn);
   }
   return {};

@@ -58,15 +58,25 @@ function checkTarget(t: Target, i: number): void {
   }
 }
 
-/** Why Postbox will not take this target (a FailedEntries entry), or undefined when it delivers to it. */
-function unsupported(t: Target): TargetFailure | undefined {
-  const service = t.Arn!.split(':')[2] ?? '';
-  if (service === 'sqs' && parseQueueArn(t.Arn!)) return undefined;
-  return {
-    TargetId: t.Id!,
-    ErrorCode: 'ValidationException',
-    ErrorMessage: `Postbox does not deliver to ${service || 'this kind of'} targets yet; only Amazon SQS queues are supported.`,
-  };
+/**
+ * Checks a target's RetryPolicy and DeadLetterConfig against the API's constraints (RetryPolicy:
+ * MaximumRetryAttempts 0–185, MaximumEventAgeInSeconds 60–86400; DeadLetterConfig.Arn an SQS queue ARN).
+ */
+function checkDeliveryOptions(t: Target, i: number): TargetFailure | undefined {
+  const policy = t.RetryPolicy as { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined;
+  const member = `targets.${i + 1}.member.retryPolicy`;
+  if (policy?.MaximumRetryAttempts !== undefined && (policy.MaximumRetryAttempts < 0 || policy.MaximumRetryAttempts > 185)) {
+    throw constraintError(policy.MaximumRetryAttempts, `${member}.maximumRetryAttempts`, policy.MaximumRetryAttempts < 0 ? 'Member must have value greater than or equal to 0' : 'Member must have value less than or equal to 185');
+  }
+  const age = policy?.MaximumEventAgeInSeconds;
+  if (age !== undefined && (age < 60 || age > 86_400)) {
+    throw constraintError(age, `${member}.maximumEventAgeInSeconds`, age < 60 ? 'Member must have value greater than or equal to 60' : 'Member must have value less than or equal to 86400');
+  }
+  const dlq = (t.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
+  if (dlq !== undefined && !parseQueueArn(dlq)) {
+    return { TargetId: t.Id!, ErrorCode: 'ValidationException', ErrorMessage: `DeadLetterConfig Arn ${dlq} is not an Amazon SQS queue ARN.` };
+  }
+  return undefined;
 }
 
 export async function putTargets(rt: EventsRuntime, input: PutTargetsRequest, ctx: CallContext) {
@@ -82,8 +92,10 @@ export async function putTargets(rt: EventsRuntime, input: PutTargetsRequest, ct
   }
   const failed: TargetFailure[] = [];
   const accepted: TargetRecord[] = [];
-  for (const t of targets) {
-    const failure = unsupported(t);
+  for (const [i, t] of targets.entries()) {
+    // Every kind of target is taken: SQS queues of this Postbox are written at once, SNS topics, event buses and API
+    // destinations are invoked by the delivery worker, and the rest (Lambda, Kinesis, Step Functions, …) recorded.
+    const failure = checkDeliveryOptions(t, i);
     if (failure) failed.push(failure);
     else accepted.push({ id: t.Id!, arn: t.Arn!, target: t });
   }

@@ -1,6 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SendResult } from '../contract.js';
-import type { ArchivedEvent, ArchiveRecord, EventBusRecord, EventsStore, RuleRecord, TargetRecord } from '../events-contract.js';
+import type {
+  ApiDestinationRecord,
+  ArchivedEvent,
+  ArchiveRecord,
+  ConnectionRecord,
+  EventBusRecord,
+  EventsStore,
+  RuleRecord,
+  ScheduleDue,
+  TargetRecord,
+} from '../events-contract.js';
 import type { FanoutDelivery } from '../sns-contract.js';
 import type { GroupCommit } from './group-commit.js';
 
@@ -47,6 +57,7 @@ export class SqliteEventsStore implements EventsStore {
       deleteRule: t((arn: string) => {
         if (this.s.anyTarget.get(arn)) return false;
         this.s.deleteRule.run(arn);
+        this.s.deleteSchedule.run(arn);
         return true;
       }),
       putTargets: t((ruleArn: string, targets: TargetRecord[], maxTargets: number) => {
@@ -73,6 +84,14 @@ export class SqliteEventsStore implements EventsStore {
           }
         }
         return results;
+      }),
+      claimSchedule: t((ruleArn: string, expectedAt: number, nextAt: number | undefined, deliveries: FanoutDelivery[]) => {
+        const claimed =
+          nextAt === undefined
+            ? this.s.claimScheduleEnd.run(ruleArn, expectedAt).changes
+            : this.s.claimSchedule.run(nextAt, ruleArn, expectedAt).changes;
+        if (claimed === 0) return undefined;
+        return this.sendManyInTransaction(deliveries);
       }),
     };
   }
@@ -184,6 +203,92 @@ export class SqliteEventsStore implements EventsStore {
   commitEvents(deliveries: FanoutDelivery[], archived: ArchivedEvent[], now: number): Promise<SendResult[][]> {
     return this.group.write(() => this.tx.commitEvents(deliveries, archived, now));
   }
+
+  // --- Connections, API destinations and schedules ---
+
+  createConnection(c: ConnectionRecord): Promise<boolean> {
+    return this.group.write(() => this.s.insertConnection.run(c.arn, c.accountId, c.region, c.name, JSON.stringify(c)).changes > 0);
+  }
+
+  getConnection(arn: string): Promise<ConnectionRecord | undefined> {
+    return this.group.read(() => parse<ConnectionRecord>(this.s.getConnection.get(arn)));
+  }
+
+  listConnections(accountId: string, region: string, prefix: string, state: string | undefined, startAfter: string | undefined, limit: number) {
+    // The state is inside the JSON record: filtered here, reading pages until `limit` match (connections are few).
+    return this.group.read(() => {
+      const out: ConnectionRecord[] = [];
+      let after = startAfter ?? '';
+      for (;;) {
+        const rows = this.s.listConnections.all(accountId, region, after, prefix.length, prefix, 100) as { record: string; name: string }[];
+        for (const row of rows) {
+          const c = JSON.parse(row.record) as ConnectionRecord;
+          if (state === undefined || c.state === state) out.push(c);
+          if (out.length >= limit) return out;
+        }
+        if (rows.length < 100) return out;
+        after = rows[rows.length - 1]!.name;
+      }
+    });
+  }
+
+  async updateConnection(c: ConnectionRecord): Promise<void> {
+    await this.group.write(() => this.s.updateConnection.run(JSON.stringify(c), c.arn));
+  }
+
+  async deleteConnection(arn: string): Promise<void> {
+    await this.group.write(() => this.s.deleteConnection.run(arn));
+  }
+
+  createApiDestination(d: ApiDestinationRecord): Promise<boolean> {
+    return this.group.write(
+      () => this.s.insertApiDestination.run(d.arn, d.accountId, d.region, d.name, d.connectionArn, JSON.stringify(d)).changes > 0,
+    );
+  }
+
+  getApiDestination(arn: string): Promise<ApiDestinationRecord | undefined> {
+    return this.group.read(() => parse<ApiDestinationRecord>(this.s.getApiDestination.get(arn)));
+  }
+
+  listApiDestinations(accountId: string, region: string, prefix: string, connectionArn: string | undefined, startAfter: string | undefined, limit: number) {
+    return this.group.read(() =>
+      (
+        this.s.listApiDestinations.all(accountId, region, startAfter ?? '', prefix.length, prefix, connectionArn ?? null, connectionArn ?? null, limit) as {
+          record: string;
+        }[]
+      ).map((r) => JSON.parse(r.record) as ApiDestinationRecord),
+    );
+  }
+
+  async updateApiDestination(d: ApiDestinationRecord): Promise<void> {
+    await this.group.write(() => this.s.updateApiDestination.run(d.connectionArn, JSON.stringify(d), d.arn));
+  }
+
+  async deleteApiDestination(arn: string): Promise<void> {
+    await this.group.write(() => this.s.deleteApiDestination.run(arn));
+  }
+
+  async setSchedule(ruleArn: string, nextFireAt: number | undefined): Promise<void> {
+    await this.group.write(() => (nextFireAt === undefined ? this.s.deleteSchedule.run(ruleArn) : this.s.putSchedule.run(ruleArn, nextFireAt)));
+  }
+
+  getSchedule(ruleArn: string): Promise<number | undefined> {
+    return this.group.read(() => (this.s.getSchedule.get(ruleArn) as { next_fire_at: number } | undefined)?.next_fire_at);
+  }
+
+  nextScheduleAt(): Promise<number | undefined> {
+    return this.group.read(() => (this.s.nextSchedule.get() as { at: number | null }).at ?? undefined);
+  }
+
+  dueSchedules(now: number, limit: number): Promise<ScheduleDue[]> {
+    return this.group.read(() =>
+      (this.s.dueSchedules.all(now, limit) as { rule_arn: string; next_fire_at: number }[]).map((r) => ({ ruleArn: r.rule_arn, nextFireAt: r.next_fire_at })),
+    );
+  }
+
+  claimSchedule(ruleArn: string, expectedAt: number, nextAt: number | undefined, deliveries: FanoutDelivery[]): Promise<SendResult[][] | undefined> {
+    return this.group.write(() => this.tx.claimSchedule(ruleArn, expectedAt, nextAt, deliveries));
+  }
 }
 
 interface TargetRow {
@@ -251,5 +356,32 @@ function prepare(db: Database) {
       `SELECT r.name FROM events_targets t JOIN events_rules r ON r.arn = t.rule_arn
        WHERE t.target_arn = ? AND r.bus_arn = ? AND r.name > ? GROUP BY r.name ORDER BY r.name LIMIT ?`,
     ),
+    getConnection: q('SELECT record FROM events_connections WHERE arn = ?'),
+    insertConnection: q('INSERT OR IGNORE INTO events_connections (arn, account_id, region, name, record) VALUES (?, ?, ?, ?, ?)'),
+    updateConnection: q('UPDATE events_connections SET record = ? WHERE arn = ?'),
+    deleteConnection: q('DELETE FROM events_connections WHERE arn = ?'),
+    listConnections: q(
+      'SELECT name, record FROM events_connections WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?',
+    ),
+    getApiDestination: q('SELECT record FROM events_api_destinations WHERE arn = ?'),
+    insertApiDestination: q(
+      'INSERT OR IGNORE INTO events_api_destinations (arn, account_id, region, name, connection_arn, record) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    updateApiDestination: q('UPDATE events_api_destinations SET connection_arn = ?, record = ? WHERE arn = ?'),
+    deleteApiDestination: q('DELETE FROM events_api_destinations WHERE arn = ?'),
+    listApiDestinations: q(
+      `SELECT record FROM events_api_destinations WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+         AND (? IS NULL OR connection_arn = ?) ORDER BY name LIMIT ?`,
+    ),
+    putSchedule: q(
+      `INSERT INTO events_schedules (rule_arn, next_fire_at) VALUES (?, ?)
+       ON CONFLICT (rule_arn) DO UPDATE SET next_fire_at = excluded.next_fire_at`,
+    ),
+    getSchedule: q('SELECT next_fire_at FROM events_schedules WHERE rule_arn = ?'),
+    deleteSchedule: q('DELETE FROM events_schedules WHERE rule_arn = ?'),
+    nextSchedule: q('SELECT min(next_fire_at) AS at FROM events_schedules'),
+    dueSchedules: q('SELECT rule_arn, next_fire_at FROM events_schedules WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?'),
+    claimSchedule: q('UPDATE events_schedules SET next_fire_at = ? WHERE rule_arn = ? AND next_fire_at = ?'),
+    claimScheduleEnd: q('DELETE FROM events_schedules WHERE rule_arn = ? AND next_fire_at = ?'),
   };
 }

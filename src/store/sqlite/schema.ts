@@ -225,6 +225,37 @@ const MIGRATIONS: string[] = [
   ALTER TABLE sns_subscriptions ADD COLUMN token_expires_at INTEGER;
   ALTER TABLE sns_subscriptions ADD COLUMN authenticated INTEGER NOT NULL DEFAULT 1;
   `,
+
+  // 6: EventBridge deliveries beyond SQS: connections and API destinations (records as JSON, secrets included — never
+  // returned by the API), and each scheduled rule's next fire time, claimed by compare-and-set so that a schedule
+  // fires once however many schedulers look at it.
+  `
+  CREATE TABLE events_connections (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX events_connections_list ON events_connections (account_id, region, name);
+
+  CREATE TABLE events_api_destinations (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    connection_arn TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX events_api_destinations_list ON events_api_destinations (account_id, region, name);
+  CREATE INDEX events_api_destinations_connection ON events_api_destinations (connection_arn);
+
+  CREATE TABLE events_schedules (
+    rule_arn TEXT PRIMARY KEY,
+    next_fire_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_schedules_due ON events_schedules (next_fire_at);
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -222,7 +222,7 @@ describe('targets', () => {
     await eb.send(new DeleteRuleCommand({ Name }));
   });
 
-  test('at most five targets per rule; other target kinds fail per entry; missing rule', async () => {
+  test('at most five targets per rule; a dead-letter ARN that is not a queue fails per entry; missing rule', async () => {
     const q = await newQueue();
     const Name = uniqueName('rule');
     await eb.send(new PutRuleCommand({ Name, EventPattern: '{"source":["x"]}' }));
@@ -234,12 +234,19 @@ describe('targets', () => {
     const other = uniqueName('rule');
     await eb.send(new PutRuleCommand({ Name: other, EventPattern: '{"source":["x"]}' }));
     const out = await eb.send(
-      new PutTargetsCommand({ Rule: other, Targets: [{ Id: 'fn', Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f` }, { Id: 'q', Arn: q.arn }] }),
+      new PutTargetsCommand({
+        Rule: other,
+        Targets: [
+          { Id: 'fn', Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`, DeadLetterConfig: { Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t` } },
+          { Id: 'q', Arn: q.arn },
+          { Id: 'fn2', Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f` },
+        ],
+      }),
     );
     assert.equal(out.FailedEntryCount, 1);
     assert.equal(out.FailedEntries?.[0]?.TargetId, 'fn');
-    assert.match(out.FailedEntries?.[0]?.ErrorMessage ?? '', /does not deliver to lambda targets yet/);
-    assert.deepEqual((await eb.send(new ListTargetsByRuleCommand({ Rule: other }))).Targets?.map((t) => t.Id), ['q']);
+    assert.match(out.FailedEntries?.[0]?.ErrorMessage ?? '', /is not an Amazon SQS queue ARN/);
+    assert.deepEqual((await eb.send(new ListTargetsByRuleCommand({ Rule: other }))).Targets?.map((t) => t.Id), ['fn2', 'q']);
 
     await rejects(eb.send(new PutTargetsCommand({ Rule: 'nope', Targets: [{ Id: 'q', Arn: q.arn }] })), 'ResourceNotFoundException', 400, 'Rule nope does not exist on EventBus default.');
     await rejects(eb.send(new PutTargetsCommand({ Rule: other, Targets: [{ Id: 'bad id', Arn: q.arn }] })), 'ValidationException', 400);
