@@ -8,6 +8,7 @@ import { Dispatcher, type IncomingCall } from './server/dispatch.js';
 import type { WireResponse } from './protocol/wire.js';
 import { startHttpServer } from './server/http-server.js';
 import { BusRoutes } from './events/bus-routes.js';
+import { ReplayRunner } from './events/replay-runner.js';
 import type { EventsRuntime } from './events/runtime.js';
 import { eventsService } from './events/service.js';
 import { SqsBackground } from './sqs/background.js';
@@ -140,6 +141,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       notifyQueue: (queueId) => waiters.notify(queueId),
       routes: new BusRoutes(eventsStore, logger),
     };
+    eventsRt.replays = new ReplayRunner(eventsRt);
   }
   const events = eventsRt && eventsService(eventsRt);
 
@@ -172,6 +174,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     throw err;
   }
   background.start();
+  await eventsRt?.replays?.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
   logger.debug({ ms: performance.now() - started, storage: store.engine }, 'started');
@@ -188,6 +191,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         waiters.closeAll();
         await closed;
         await background!.stop();
+        await eventsRt?.replays?.stop();
         await store.close();
       })();
       return stopping;

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/contract.js';
 import type { EventsStore } from '../store/events-contract.js';
 import type { BusRoutes } from './bus-routes.js';
+import type { ReplayRunner } from './replay-runner.js';
 
 /** Everything the EventBridge actions share. EventBridge knows the queue engine only through the store and `notifyQueue`. */
 export interface EventsRuntime {
@@ -15,4 +16,6 @@ export interface EventsRuntime {
   readonly notifyQueue: (queueId: number) => void;
   /** Each bus's enabled rules and archives compiled into one index, kept in memory between rule changes. */
   readonly routes: BusRoutes;
+  /** Runs replays in the background; set once the runtime exists (the runner needs it). */
+  replays?: ReplayRunner;
 }

@@ -4,6 +4,7 @@ import { eventsModel } from '../protocol/models/index.js';
 import { createArchive, deleteArchive, describeArchive, listArchives, updateArchive } from './actions/archives.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, updateEventBus } from './actions/buses.js';
 import { putEvents } from './actions/put-events.js';
+import { cancelReplay, describeReplay, listReplays, startReplay } from './actions/replays.js';
 import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarget, listRules, putRule } from './actions/rules.js';
 import { listTagsForResource, tagResource, untagResource } from './actions/tag-resource.js';
 import { listTargetsByRule, putTargets, removeTargets } from './actions/targets.js';
@@ -39,6 +40,11 @@ const ACTIONS: Record<string, EventsAction> = {
   UntagResource: untagResource,
   UpdateArchive: updateArchive,
   UpdateEventBus: updateEventBus,
+  // Replays, permissions, global endpoints, partner event sources.
+  CancelReplay: cancelReplay,
+  DescribeReplay: describeReplay,
+  ListReplays: listReplays,
+  StartReplay: startReplay,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);

@@ -26,9 +26,15 @@ const invalidArgument = (member: string): PutEventsResultEntry => ({
   ErrorMessage: `Parameter ${member} is not valid. Reason: ${member} is a required argument.`,
 });
 
-interface AcceptedEvent {
+/** An event ready for routing, and the bus it is put on. */
+export interface AcceptedEvent {
   readonly bus: EventBusKey;
   readonly event: EventEnvelope;
+}
+
+/** Narrows routing: a replay with Destination.FilterArns delivers only to the rules it names. */
+export interface RouteOptions {
+  readonly onlyRules?: ReadonlySet<string>;
 }
 
 /** Validates one entry as AWS does, answering its failure entry or the event EventBridge builds from it. */
@@ -84,8 +90,7 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
   }
   const now = rt.clock.now();
   const results: PutEventsResultEntry[] = [];
-  const deliveries: FanoutDelivery[] = [];
-  const archived: ArchivedEvent[] = [];
+  const events: AcceptedEvent[] = [];
   for (const entry of entries) {
     const accepted = acceptEntry(entry, ctx, now);
     if (!('event' in accepted)) {
@@ -93,8 +98,27 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
       continue;
     }
     results.push({ EventId: accepted.event.id });
-    await route(rt, accepted, ctx, now, deliveries, archived);
+    events.push(accepted);
   }
+  await routeAndCommit(rt, events, ctx, now);
+  return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
+}
+
+/**
+ * The one way from events put on a bus to their deliveries: routes each event (rules and archives of its bus) and
+ * writes every delivery and archived copy in one transaction, then wakes the target queues. PutEvents and replays
+ * both come through here, so a change to delivery applies to both.
+ */
+export async function routeAndCommit(
+  rt: EventsRuntime,
+  events: readonly AcceptedEvent[],
+  ctx: CallContext,
+  now: number,
+  options: RouteOptions = {},
+): Promise<void> {
+  const deliveries: FanoutDelivery[] = [];
+  const archived: ArchivedEvent[] = [];
+  for (const accepted of events) await route(rt, accepted, ctx, now, deliveries, archived, options);
   if (deliveries.length || archived.length) {
     const sent = await rt.store.commitEvents(deliveries, archived, now);
     const woken = new Set<number>();
@@ -103,7 +127,6 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
     });
     for (const id of woken) rt.notifyQueue(id);
   }
-  return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
 }
 
 /**
@@ -117,6 +140,7 @@ async function route(
   now: number,
   deliveries: FanoutDelivery[],
   archived: ArchivedEvent[],
+  options: RouteOptions,
 ): Promise<void> {
   const { bus, event } = accepted;
   // AWS accepts events for a bus that does not exist and drops them (FailedEntryCount 0): so does Postbox — a bus
@@ -124,12 +148,14 @@ async function route(
   const routing = await rt.routes.get(busArn(bus));
   const routed = rt.routes.matching(routing, event);
   for (const { rule, targets } of routed.rules) {
+    if (options.onlyRules && !options.onlyRules.has(rule.arn)) continue;
     for (const target of targets) {
       const delivery = await deliveryOf(rt, rule, target, event, ctx, now);
       if (delivery) deliveries.push(delivery);
     }
   }
-  if (routed.archives.length) {
+  // AWS's archives do not keep replayed events (an archive's rule matches only events without "replay-name").
+  if (routed.archives.length && !('replay-name' in event)) {
     const text = JSON.stringify(event);
     for (const archive of routed.archives) {
       archived.push({
