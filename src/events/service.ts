@@ -3,6 +3,7 @@ import type { Action, CallContext, ServiceHandler } from '../core/service.js';
 import { eventsModel } from '../protocol/models/index.js';
 import { createArchive, deleteArchive, describeArchive, listArchives, updateArchive } from './actions/archives.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, updateEventBus } from './actions/buses.js';
+import { putPermission, removePermission } from './actions/permissions.js';
 import { putEvents } from './actions/put-events.js';
 import { cancelReplay, describeReplay, listReplays, startReplay } from './actions/replays.js';
 import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarget, listRules, putRule } from './actions/rules.js';
@@ -45,6 +46,8 @@ const ACTIONS: Record<string, EventsAction> = {
   DescribeReplay: describeReplay,
   ListReplays: listReplays,
   StartReplay: startReplay,
+  PutPermission: putPermission,
+  RemovePermission: removePermission,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);

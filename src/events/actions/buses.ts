@@ -61,6 +61,7 @@ export async function describeEventBus(rt: EventsRuntime, input: { Name?: string
     Name: bus.name,
     Arn: bus.arn,
     ...settableOut(bus),
+    ...(bus.policy !== undefined ? { Policy: bus.policy } : {}),
     CreationTime: seconds(bus.createdAt),
     LastModifiedTime: seconds(bus.modifiedAt),
   };
@@ -76,6 +77,7 @@ export async function listEventBuses(rt: EventsRuntime, input: ListRequest, ctx:
       Name: bus.name,
       Arn: bus.arn,
       ...(bus.description !== undefined ? { Description: bus.description } : {}),
+      ...(bus.policy !== undefined ? { Policy: bus.policy } : {}),
       CreationTime: seconds(bus.createdAt),
       LastModifiedTime: seconds(bus.modifiedAt),
     })),
