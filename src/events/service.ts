@@ -3,6 +3,7 @@ import type { Action, CallContext, ServiceHandler } from '../core/service.js';
 import { eventsModel } from '../protocol/models/index.js';
 import { createArchive, deleteArchive, describeArchive, listArchives, updateArchive } from './actions/archives.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, updateEventBus } from './actions/buses.js';
+import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints, updateEndpoint } from './actions/endpoints.js';
 import { putPermission, removePermission } from './actions/permissions.js';
 import { putEvents } from './actions/put-events.js';
 import { cancelReplay, describeReplay, listReplays, startReplay } from './actions/replays.js';
@@ -48,6 +49,11 @@ const ACTIONS: Record<string, EventsAction> = {
   StartReplay: startReplay,
   PutPermission: putPermission,
   RemovePermission: removePermission,
+  CreateEndpoint: createEndpoint,
+  DeleteEndpoint: deleteEndpoint,
+  DescribeEndpoint: describeEndpoint,
+  ListEndpoints: listEndpoints,
+  UpdateEndpoint: updateEndpoint,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);

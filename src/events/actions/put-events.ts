@@ -12,6 +12,7 @@ import { constraintError, validation } from '../errors.js';
 import * as L from '../limits.js';
 import type { EventsRuntime } from '../runtime.js';
 import { targetInput } from '../target-input.js';
+import { endpointRouting } from './endpoints.js';
 import type { PutEventsRequestEntry, PutEventsResultEntry, Target } from '../types.js';
 
 /** Entry size as AWS counts it (eb-putevent-size): Time 14 bytes, then the UTF-8 bytes of the text members. */
@@ -78,7 +79,7 @@ function acceptEntry(e: PutEventsRequestEntry, ctx: CallContext, now: number): A
  * whole request is written in one transaction before the answer: a 200 means the target queues have the events.
  * AWS delivers asynchronously, so this is stronger than it promises, never weaker.
  */
-export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsRequestEntry[] }, ctx: CallContext) {
+export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsRequestEntry[]; EndpointId?: string }, ctx: CallContext) {
   const entries = input.Entries;
   if (!entries) throw constraintError('null', 'entries', 'Member must not be null');
   if (entries.length < 1) throw constraintError('[]', 'entries', 'Member must have length greater than or equal to 1');
@@ -88,11 +89,14 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
   if (entries.reduce((sum, e) => sum + entrySize(e), 0) > L.PUT_EVENTS_SIZE_MAX) {
     throw validation('Total size of the entries in the request is over the limit.');
   }
+  // Through a global endpoint (EndpointId), entries go to the endpoint's bus in its primary Region.
+  const viaEndpoint = input.EndpointId !== undefined ? await endpointRouting(rt, input.EndpointId, ctx) : undefined;
   const now = rt.clock.now();
   const results: PutEventsResultEntry[] = [];
   const events: AcceptedEvent[] = [];
   for (const entry of entries) {
-    const accepted = acceptEntry(entry, ctx, now);
+    const checked = acceptEntry(entry, ctx, now);
+    const accepted = viaEndpoint && 'event' in checked ? viaEndpoint(entry, checked) : checked;
     if (!('event' in accepted)) {
       results.push(accepted);
       continue;
