@@ -4,6 +4,18 @@ import { eventsModel } from '../protocol/models/index.js';
 import { createArchive, deleteArchive, describeArchive, listArchives, updateArchive } from './actions/archives.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, updateEventBus } from './actions/buses.js';
 import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints, updateEndpoint } from './actions/endpoints.js';
+import {
+  activateEventSource,
+  createPartnerEventSource,
+  deactivateEventSource,
+  deletePartnerEventSource,
+  describeEventSource,
+  describePartnerEventSource,
+  listEventSources,
+  listPartnerEventSourceAccounts,
+  listPartnerEventSources,
+  putPartnerEvents,
+} from './actions/partner-sources.js';
 import { putPermission, removePermission } from './actions/permissions.js';
 import { putEvents } from './actions/put-events.js';
 import { cancelReplay, describeReplay, listReplays, startReplay } from './actions/replays.js';
@@ -54,6 +66,16 @@ const ACTIONS: Record<string, EventsAction> = {
   DescribeEndpoint: describeEndpoint,
   ListEndpoints: listEndpoints,
   UpdateEndpoint: updateEndpoint,
+  ActivateEventSource: activateEventSource,
+  CreatePartnerEventSource: createPartnerEventSource,
+  DeactivateEventSource: deactivateEventSource,
+  DeletePartnerEventSource: deletePartnerEventSource,
+  DescribeEventSource: describeEventSource,
+  DescribePartnerEventSource: describePartnerEventSource,
+  ListEventSources: listEventSources,
+  ListPartnerEventSourceAccounts: listPartnerEventSourceAccounts,
+  ListPartnerEventSources: listPartnerEventSources,
+  PutPartnerEvents: putPartnerEvents,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);
