@@ -148,7 +148,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   try {
     if (options.config !== undefined) {
       const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
-      await applyConfig(config, sqs, { accountId, region }, sns);
+      await applyConfig(config, sqs, { accountId, region }, sns, events);
     }
   } catch (err) {
     await store.close();
