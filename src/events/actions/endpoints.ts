@@ -220,7 +220,7 @@ export async function endpointRouting(
   const primary = buses.find((b) => b.region === endpoint.region)!;
   return (entry, accepted) => {
     if (entry.EventBusName !== undefined) {
-      const named = entry.EventBusName.startsWith('arn:') ? parseBusArn(entry.EventBusName) : busKeyOf(ctx, entry.EventBusName);
+      const named = entry.EventBusName.startsWith('arn:') ? parseBusArn(entry.EventBusName) : { ...busKeyOf(ctx, entry.EventBusName), region: endpoint.region };
       const ours = named && buses.some((b) => b.name === named.name && b.accountId === named.accountId && (!entry.EventBusName!.startsWith('arn:') || b.region === named.region));
       if (!ours) {
         return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter EventBusName is not valid. Reason: ${entry.EventBusName} is not an event bus of endpoint ${endpoint.name}.` };
