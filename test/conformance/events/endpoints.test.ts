@@ -163,4 +163,37 @@ describe('global endpoints', () => {
       400,
     );
   });
+
+  test('the access key of a SigV4a request still selects the account', async () => {
+    const other = '222233334444';
+    const client = eventsClient(postbox.endpoint, 'us-east-1', other);
+    try {
+      const bus = uniqueName('bus');
+      await client.send(new CreateEventBusCommand({ Name: bus }));
+      const queueName = uniqueName('q');
+      const queueClient = jsonClient(postbox.endpoint, 'us-east-1', other);
+      const queueUrl = (await queueClient.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl!;
+      await client.send(new PutRuleCommand({ Name: 'all', EventBusName: bus, EventPattern: '{"source":["shop"]}' }));
+      await client.send(new PutTargetsCommand({ Rule: 'all', EventBusName: bus, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:${other}:${queueName}` }] }));
+      const name = uniqueName('ep');
+      await client.send(
+        new CreateEndpointCommand({
+          ...request(name, bus),
+          EventBuses: [{ EventBusArn: `arn:aws:events:us-east-1:${other}:event-bus/${bus}` }, { EventBusArn: `arn:aws:events:us-west-2:${other}:event-bus/${bus}` }],
+          RoleArn: `arn:aws:iam::${other}:role/replication`,
+        }),
+      );
+      const { EndpointId } = await client.send(new DescribeEndpointCommand({ Name: name }));
+      // The default account does not see the other account's endpoint.
+      await rejects(eb.send(new PutEventsCommand({ EndpointId, Entries: [{ Source: 'shop', DetailType: 'order', Detail: '{}' }] })), 'ResourceNotFoundException', 400);
+      const out = await client.send(new PutEventsCommand({ EndpointId, Entries: [{ Source: 'shop', DetailType: 'order', Detail: '{"n":1}' }] }));
+      assert.equal(out.FailedEntryCount, 0);
+      assert.match(signed.at(-1)!.authorization, new RegExp(`Credential=${other}/`));
+      const { Messages } = await queueClient.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+      assert.equal(JSON.parse(Messages![0]!.Body!).account, other);
+      queueClient.destroy();
+    } finally {
+      client.destroy();
+    }
+  });
 });
