@@ -110,8 +110,9 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
 
 /**
  * The one way from events put on a bus to their deliveries: routes each event (rules and archives of its bus) and
- * writes every delivery and archived copy in one transaction, then wakes the target queues. PutEvents and replays
- * both come through here, so a change to delivery applies to both.
+ * writes every delivery and archived copy in one transaction, then wakes the target queues. PutEvents (direct or
+ * through a global endpoint), PutPartnerEvents and replays all come through here, so a change to delivery applies
+ * to each of them.
  */
 export async function routeAndCommit(
   rt: EventsRuntime,
