@@ -145,6 +145,22 @@ async function drive(server: ServerProcess, rules: number): Promise<{ run: Run; 
   };
 }
 
+let retriesLeft = config.disturbedRetries;
+
+/**
+ * A run during which other processes kept more than BENCH_MAX_OTHER_CPU % of a core busy is repeated (within
+ * BENCH_DISTURBED_RETRIES for the whole benchmark) and the less disturbed attempt kept, as bench/run.ts does.
+ */
+async function runUndisturbed(scenario: Scenario): Promise<Run> {
+  await waitForQuiet(30);
+  const first = await runOnce(scenario);
+  if ((first.otherCpuPercent ?? 0) <= config.maxOtherCpuPercent || retriesLeft <= 0) return first;
+  retriesLeft -= 1;
+  await waitForQuiet(60);
+  const second = await runOnce(scenario);
+  return (second.otherCpuPercent ?? 0) < (first.otherCpuPercent ?? 0) ? second : first;
+}
+
 async function runOnce(scenario: Scenario): Promise<Run> {
   if (scenario.rules === undefined) {
     const launch: ServerLaunch = { name: 'no-op EventBridge server', script: NOOP, args: ['--port', '{port}'] };
@@ -215,8 +231,7 @@ async function main(): Promise<void> {
   for (let r = 1; r <= config.repeats; r++) {
     for (const scenario of scenarios) {
       try {
-        await waitForQuiet(30);
-        const run = await runOnce(scenario);
+        const run = await runUndisturbed(scenario);
         runs.get(scenario.id)!.push(run);
         log(
           `${scenario.id.padEnd(12)} round ${r}: ${fmt(run.eventsPerSecond)} events/s, p99 ${run.calls.p99Ms} ms, ` +
