@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
+import { decodeAfterToken } from '../../core/pagination.js';
 import type { CallContext } from '../../core/service.js';
 import type { EndpointRecord, EventBusKey } from '../../store/events-contract.js';
 import { parseBusArn } from '../arns.js';
@@ -10,7 +11,6 @@ import { pageOf } from '../paging.js';
 import type { EventsRuntime } from '../runtime.js';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '../types.js';
 import type { AcceptedEvent } from './put-events.js';
-import { decodeAfterToken } from '../../core/pagination.js';
 
 interface EndpointRequest {
   Name?: string;
