@@ -11,9 +11,9 @@ interface StartReplayRequest {
   ReplayName?: string;
   Description?: string;
   EventSourceArn?: string;
-  /** Epoch seconds on the JSON wire. */
-  EventStartTime?: number;
-  EventEndTime?: number;
+  /** Epoch seconds on the JSON wire (or an ISO 8601 string from hand-written clients). */
+  EventStartTime?: number | string;
+  EventEndTime?: number | string;
   Destination?: { Arn?: string; FilterArns?: string[] };
 }
 
@@ -27,9 +27,11 @@ const seconds = (ms: number): number => ms / 1000;
 const replayArn = (ctx: { accountId: string; region: string }, name: string): string => `arn:aws:events:${ctx.region}:${ctx.accountId}:replay/${name}`;
 const replayName = (name: string | undefined): string => checkName(name, 'replayName', REPLAY_NAME_MAX, REPLAY_NAME_PATTERN);
 const replayNotFound = (name: string): AwsError => new AwsError('EventsResourceNotFound', `Replay ${name} does not exist.`);
-const timeOf = (value: number | undefined, member: string): number => {
+const timeOf = (value: number | string | undefined, member: string): number => {
   if (value === undefined) throw constraintError('null', member, 'Member must not be null');
-  return value * 1000;
+  const ms = typeof value === 'number' ? value * 1000 : Date.parse(value);
+  if (!Number.isFinite(ms)) throw validation(`Parameter ${member === 'eventStartTime' ? 'EventStartTime' : 'EventEndTime'} is not valid. Reason: not a timestamp.`);
+  return ms;
 };
 
 async function findReplay(rt: EventsRuntime, ctx: CallContext, name: string): Promise<ReplayRecord> {
