@@ -20,7 +20,7 @@ interface StartReplayRequest {
 const REPLAY_NAME_MAX = 64;
 const REPLAY_NAME_PATTERN = /^[.\-_A-Za-z0-9]+$/;
 const REPLAY_STATES: readonly ReplayState[] = ['STARTING', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'];
-/** Replays not finished at once, per account and region; AWS documents no figure, this is Postbox's. */
+/** "A maximum of 10 active concurrent replays per account per AWS Region" (eb-replay-archived-event). */
 export const ACTIVE_REPLAYS_MAX = 10;
 
 const seconds = (ms: number): number => ms / 1000;
