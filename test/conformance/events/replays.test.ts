@@ -292,6 +292,25 @@ describe('replays', () => {
     assert.equal((await eb.send(new ListReplaysCommand({ NamePrefix: prefix, State: 'COMPLETED' }))).Replays!.length, 3);
     await rejects(eb.send(new ListReplaysCommand({ State: 'DONE' as never })), 'ValidationException', 400, /enum value set/);
   });
+
+  test('at most 10 replays run at once in an account and Region', async () => {
+    const s = await setup();
+    const t0 = clock.now();
+    await put(s.bus, [1]);
+    clock.advance(MINUTE);
+    const start = (ReplayName: string) =>
+      eb.send(
+        new StartReplayCommand({ ReplayName, EventSourceArn: archiveArnOf(s.archive), EventStartTime: new Date(t0), EventEndTime: new Date(clock.now()), Destination: { Arn: busArnOf(s.bus) } }),
+      );
+    const prefix = uniqueName('many');
+    // The clock does not move meanwhile, so all ten stay STARTING.
+    for (let i = 0; i < 10; i++) await start(`${prefix}-${i}`);
+    await rejects(start(`${prefix}-10`), 'LimitExceededException', 400);
+    await runUntil(`${prefix}-9`, ['COMPLETED']);
+    for (let i = 0; i < 10; i++) await runUntil(`${prefix}-${i}`, ['COMPLETED']);
+    await start(`${prefix}-10`);
+    await runUntil(`${prefix}-10`, ['COMPLETED']);
+  });
 });
 
 test('a RUNNING replay carries on after a restart', async () => {
