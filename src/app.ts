@@ -8,6 +8,7 @@ import { Dispatcher, type IncomingCall } from './server/dispatch.js';
 import type { WireResponse } from './protocol/wire.js';
 import { startHttpServer } from './server/http-server.js';
 import { BusRoutes } from './events/bus-routes.js';
+import { ReplayRunner } from './events/replay-runner.js';
 import type { EventsRuntime } from './events/runtime.js';
 import { eventsService } from './events/service.js';
 import { EventsDelivery } from './events/delivery/deliveries.js';
@@ -162,13 +163,14 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       scheduleChanged: () => eventsScheduler?.kick(),
     };
     eventsScheduler = new RuleScheduler(eventsRt, () => endpointHost);
+    eventsRt.replays = new ReplayRunner(eventsRt);
   }
   const events = eventsRt && eventsService(eventsRt);
 
   try {
     if (options.config !== undefined) {
       const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
-      await applyConfig(config, sqs, { accountId, region }, sns);
+      await applyConfig(config, sqs, { accountId, region }, sns, events);
     }
   } catch (err) {
     await store.close();
@@ -196,6 +198,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
   background.start();
   snsRt?.http.start();
+  await eventsRt?.replays?.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
   endpointHost = new URL(endpoint).host;
@@ -218,6 +221,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         await background!.stop();
         await eventsScheduler?.stop();
         await eventsRt?.delivery.stop();
+        await eventsRt?.replays?.stop();
         await store.close();
       })();
       return stopping;

@@ -1,7 +1,7 @@
 import type { CallContext, ServiceHandler } from '../core/service.js';
 import { newRequestId } from '../core/ids.js';
 import { parseQueueArn } from '../sqs/queue-ref.js';
-import { attributeStrings, type PostboxConfigFile, type QueueConfig, type TopicConfig } from './file.js';
+import { attributeStrings, type BusConfig, type PostboxConfigFile, type QueueConfig, type TopicConfig } from './file.js';
 
 /**
  * Creates what the config file declares through the services' own actions, so the same validation applies as
@@ -12,6 +12,7 @@ export async function applyConfig(
   sqs: ServiceHandler,
   defaults: { accountId: string; region: string },
   sns?: ServiceHandler,
+  events?: ServiceHandler,
 ): Promise<void> {
   const queues = orderByDeadLetter(config.queues ?? []);
   for (const q of queues) {
@@ -33,6 +34,72 @@ export async function applyConfig(
   if (config.topics?.length) {
     if (!sns) throw new Error('config: topics need the SNS service');
     await applyTopics(config.topics, sns, config, defaults);
+  }
+  if (config.buses?.length) {
+    if (!events) throw new Error('config: buses need the EventBridge service');
+    await applyBuses(config.buses, events, config, defaults);
+  }
+}
+
+/**
+ * Buses after queues (targets name them). A bus is created unless it exists (the default bus always does), then
+ * given the declared description and tags; each rule is put (PutRule creates or updates) and its targets put by id
+ * (PutTargets adds or replaces). Rules and targets the file does not name are left alone.
+ */
+async function applyBuses(buses: BusConfig[], events: ServiceHandler, config: PostboxConfigFile, defaults: { accountId: string; region: string }) {
+  const call = (action: string, input: object, ctx: CallContext) => events.actions[action]!(input, ctx) as Promise<Record<string, unknown>>;
+  for (const b of buses) {
+    const region = b.region ?? config.region ?? defaults.region;
+    const accountId = b.account ?? defaults.accountId;
+    const ctx = contextFor(region, accountId);
+    const busArn = `arn:aws:events:${region}:${accountId}:event-bus/${b.name}`;
+    if (b.name !== 'default') {
+      const exists = await call('DescribeEventBus', { Name: b.name }, ctx).then(
+        () => true,
+        (err: { kind?: { code?: string } }) => {
+          if (err.kind?.code === 'ResourceNotFoundException') return false;
+          throw err;
+        },
+      );
+      if (!exists) await call('CreateEventBus', { Name: b.name, ...(b.description !== undefined ? { Description: b.description } : {}) }, ctx);
+      else if (b.description !== undefined) await call('UpdateEventBus', { Name: b.name, Description: b.description }, ctx);
+    }
+    if (b.tags && Object.keys(b.tags).length) {
+      await call('TagResource', { ResourceARN: busArn, Tags: Object.entries(b.tags).map(([Key, Value]) => ({ Key, Value })) }, ctx);
+    }
+    for (const r of b.rules ?? []) {
+      await call(
+        'PutRule',
+        {
+          Name: r.name,
+          EventBusName: b.name,
+          ...(r.pattern !== undefined ? { EventPattern: typeof r.pattern === 'string' ? r.pattern : JSON.stringify(r.pattern) } : {}),
+          ...(r.schedule !== undefined ? { ScheduleExpression: r.schedule } : {}),
+          ...(r.state !== undefined ? { State: r.state } : {}),
+          ...(r.description !== undefined ? { Description: r.description } : {}),
+        },
+        ctx,
+      );
+      if (!r.targets?.length) continue;
+      const Targets = r.targets.map((t) => ({
+        Id: t.id,
+        Arn: t.arn ?? `arn:aws:sqs:${region}:${accountId}:${t.queue}`,
+        ...(t.input !== undefined ? { Input: typeof t.input === 'string' ? t.input : JSON.stringify(t.input) } : {}),
+        ...(t.inputPath !== undefined ? { InputPath: t.inputPath } : {}),
+        ...(t.inputTransformer !== undefined
+          ? { InputTransformer: { InputTemplate: t.inputTransformer.inputTemplate, ...(t.inputTransformer.inputPathsMap ? { InputPathsMap: t.inputTransformer.inputPathsMap } : {}) } }
+          : {}),
+        ...(t.messageGroupId !== undefined ? { SqsParameters: { MessageGroupId: t.messageGroupId } } : {}),
+      }));
+      // PutTargets takes at most 10 at a time.
+      for (let i = 0; i < Targets.length; i += 10) {
+        const out = (await call('PutTargets', { Rule: r.name, EventBusName: b.name, Targets: Targets.slice(i, i + 10) }, ctx)) as {
+          FailedEntries?: { TargetId?: string; ErrorMessage?: string }[];
+        };
+        const failed = out.FailedEntries?.[0];
+        if (failed) throw new Error(`config: bus ${b.name} rule ${r.name} target ${failed.TargetId}: ${failed.ErrorMessage}`);
+      }
+    }
   }
 }
 

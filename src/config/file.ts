@@ -3,13 +3,50 @@ import { createRequire } from 'node:module';
 
 /**
  * The declarative config file (`--config postbox.json` or `.yaml`): resources Postbox creates at start, every
- * time, converging on what the file says. Later services add topics, subscriptions, buses and rules here.
+ * time, converging on what the file says: queues, topics with their subscriptions, event buses with their rules and
+ * targets.
  */
 export interface PostboxConfigFile {
   /** Region for resources that name none; defaults to the server's region. */
   region?: string;
   queues?: QueueConfig[];
   topics?: TopicConfig[];
+  buses?: BusConfig[];
+}
+
+/** An EventBridge bus (`default` names the account's default bus, which always exists) and its rules. */
+export interface BusConfig {
+  name: string;
+  region?: string;
+  account?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  rules?: RuleConfig[];
+}
+
+export interface RuleConfig {
+  name: string;
+  /** An event pattern, as an object or as JSON text… */
+  pattern?: object | string;
+  /** …and/or a schedule: `rate(5 minutes)`, `cron(0 12 * * ? *)` (default bus only, as AWS has it). */
+  schedule?: string;
+  /** ENABLED (default) or DISABLED. */
+  state?: string;
+  description?: string;
+  targets?: RuleTargetConfig[];
+}
+
+/** A rule target: an SQS queue, by name (in the bus's account and region) or by ARN. */
+export interface RuleTargetConfig {
+  id: string;
+  queue?: string;
+  arn?: string;
+  /** Target Input: JSON text, or an object written as JSON. */
+  input?: object | string;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  /** For a FIFO queue: SqsParameters.MessageGroupId. */
+  messageGroupId?: string;
 }
 
 export interface TopicConfig {
@@ -73,6 +110,23 @@ export function checkConfig(value: unknown, source = 'config'): PostboxConfigFil
         if (typeof s?.endpoint !== 'string' && typeof s?.queue !== 'string') {
           throw new Error(`${source}: topics[${i}].subscriptions[${j}] needs an "endpoint" or a "queue"`);
         }
+      });
+    });
+  }
+  if (config.buses !== undefined) {
+    if (!Array.isArray(config.buses)) throw new Error(`${source}: "buses" must be a list`);
+    config.buses.forEach((b, i) => {
+      if (typeof b?.name !== 'string') throw new Error(`${source}: buses[${i}] needs a "name"`);
+      if (b.rules !== undefined && !Array.isArray(b.rules)) throw new Error(`${source}: buses[${i}].rules must be a list`);
+      b.rules?.forEach((r, j) => {
+        const where = `${source}: buses[${i}].rules[${j}]`;
+        if (typeof r?.name !== 'string') throw new Error(`${where} needs a "name"`);
+        if (r.pattern === undefined && r.schedule === undefined) throw new Error(`${where} needs a "pattern" or a "schedule"`);
+        if (r.targets !== undefined && !Array.isArray(r.targets)) throw new Error(`${where}.targets must be a list`);
+        r.targets?.forEach((t, k) => {
+          if (typeof t?.id !== 'string') throw new Error(`${where}.targets[${k}] needs an "id"`);
+          if (typeof t.queue !== 'string' && typeof t.arn !== 'string') throw new Error(`${where}.targets[${k}] needs a "queue" or an "arn"`);
+        });
       });
     });
   }

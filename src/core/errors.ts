@@ -96,6 +96,7 @@ export const Errors = {
   EventsLimitExceeded: kind('LimitExceededException', 400),
   EventsManagedRule: kind('ManagedRuleException', 400),
   EventsOperationDisabled: kind('OperationDisabledException', 400),
+  EventsPolicyLengthExceeded: kind('PolicyLengthExceededException', 400),
   EventsResourceAlreadyExists: kind('ResourceAlreadyExistsException', 400),
   EventsValidation: kind('ValidationException', 400),
 } as const satisfies Record<string, ErrorKind>;

@@ -4,6 +4,7 @@ import type { Store } from '../store/contract.js';
 import type { EventsStore } from '../store/events-contract.js';
 import type { BusRoutes } from './bus-routes.js';
 import type { EventsDelivery } from './delivery/deliveries.js';
+import type { ReplayRunner } from './replay-runner.js';
 
 /** Everything the EventBridge actions share. EventBridge knows the queue engine only through the store and `notifyQueue`. */
 export interface EventsRuntime {
@@ -20,4 +21,6 @@ export interface EventsRuntime {
   readonly delivery: EventsDelivery;
   /** Tells the scheduler that a rule's schedule changed (PutRule, EnableRule, DisableRule, DeleteRule). */
   readonly scheduleChanged: () => void;
+  /** Runs replays in the background; set once the runtime exists (the runner needs it). */
+  replays?: ReplayRunner;
 }

@@ -3,7 +3,22 @@ import type { Action, CallContext, ServiceHandler } from '../core/service.js';
 import { eventsModel } from '../protocol/models/index.js';
 import { createArchive, deleteArchive, describeArchive, listArchives, updateArchive } from './actions/archives.js';
 import { createEventBus, deleteEventBus, describeEventBus, listEventBuses, updateEventBus } from './actions/buses.js';
+import { createEndpoint, deleteEndpoint, describeEndpoint, listEndpoints, updateEndpoint } from './actions/endpoints.js';
+import {
+  activateEventSource,
+  createPartnerEventSource,
+  deactivateEventSource,
+  deletePartnerEventSource,
+  describeEventSource,
+  describePartnerEventSource,
+  listEventSources,
+  listPartnerEventSourceAccounts,
+  listPartnerEventSources,
+  putPartnerEvents,
+} from './actions/partner-sources.js';
+import { putPermission, removePermission } from './actions/permissions.js';
 import { putEvents } from './actions/put-events.js';
+import { cancelReplay, describeReplay, listReplays, startReplay } from './actions/replays.js';
 import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarget, listRules, putRule } from './actions/rules.js';
 import { listTagsForResource, tagResource, untagResource } from './actions/tag-resource.js';
 import { listTargetsByRule, putTargets, removeTargets } from './actions/targets.js';
@@ -53,6 +68,28 @@ const ACTIONS: Record<string, EventsAction> = {
   ListConnections: listConnections,
   UpdateApiDestination: updateApiDestination,
   UpdateConnection: updateConnection,
+  // Replays, permissions, global endpoints, partner event sources.
+  CancelReplay: cancelReplay,
+  DescribeReplay: describeReplay,
+  ListReplays: listReplays,
+  StartReplay: startReplay,
+  PutPermission: putPermission,
+  RemovePermission: removePermission,
+  CreateEndpoint: createEndpoint,
+  DeleteEndpoint: deleteEndpoint,
+  DescribeEndpoint: describeEndpoint,
+  ListEndpoints: listEndpoints,
+  UpdateEndpoint: updateEndpoint,
+  ActivateEventSource: activateEventSource,
+  CreatePartnerEventSource: createPartnerEventSource,
+  DeactivateEventSource: deactivateEventSource,
+  DeletePartnerEventSource: deletePartnerEventSource,
+  DescribeEventSource: describeEventSource,
+  DescribePartnerEventSource: describePartnerEventSource,
+  ListEventSources: listEventSources,
+  ListPartnerEventSourceAccounts: listPartnerEventSourceAccounts,
+  ListPartnerEventSources: listPartnerEventSources,
+  PutPartnerEvents: putPartnerEvents,
 };
 
 export const EVENTS_ACTION_NAMES = Object.keys(ACTIONS);

@@ -22,6 +22,10 @@ export interface EventBusRecord extends EventBusKey {
   readonly kmsKeyIdentifier?: string;
   /** DeadLetterConfig.Arn: stored and returned; Postbox does not dead-letter bus deliveries yet. */
   readonly deadLetterArn?: string;
+  /** The bus's resource policy (PutPermission / RemovePermission), JSON text as DescribeEventBus returns it. */
+  readonly policy?: string;
+  /** A partner bus: the partner event source it receives from (CreateEventBus EventSourceName). */
+  readonly eventSourceName?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly createdAt: number;
   readonly modifiedAt: number;
@@ -122,6 +126,72 @@ export interface ScheduleDue {
   readonly nextFireAt: number;
 }
 
+export type ReplayState = 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+
+export interface ReplayRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly description?: string;
+  /** The archive replayed (EventSourceArn). */
+  readonly archiveArn: string;
+  /** Destination.Arn (the archive's bus) and FilterArns (the only rules that get the events, when given). */
+  readonly destination: { readonly Arn: string; readonly FilterArns?: readonly string[] };
+  readonly eventStartTime: number;
+  readonly eventEndTime: number;
+  readonly state: ReplayState;
+  readonly stateReason?: string;
+  readonly replayStartTime: number;
+  readonly replayEndTime?: number;
+  /** Event time of the last event replayed. */
+  readonly eventLastReplayedTime?: number;
+  /** Where the replay is in the archive: the last event replayed, by (event time text, event id). */
+  readonly cursor?: { readonly time: string; readonly eventId: string };
+}
+
+/** An archived event as a replay reads it: in (time, eventId) order. */
+export interface ArchivedEventRow {
+  readonly eventId: string;
+  /** The envelope's `time` (ISO 8601 to the second). */
+  readonly time: string;
+  readonly event: string;
+}
+
+export interface EndpointRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly endpointId: string;
+  readonly description?: string;
+  /** RoutingConfig, ReplicationConfig and EventBuses as the client sent them (AWS JSON shapes). */
+  readonly routingConfig: Readonly<Record<string, unknown>>;
+  readonly replicationConfig?: Readonly<Record<string, unknown>>;
+  readonly eventBuses: readonly { readonly EventBusArn: string }[];
+  readonly roleArn?: string;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+}
+
+export type EventSourceState = 'PENDING' | 'ACTIVE' | 'DELETED';
+
+/**
+ * A partner event source as created for one customer account: the partner's account made it (CreatePartnerEventSource),
+ * the customer account sees it as an event source and may create the matching partner bus.
+ */
+export interface PartnerSourceRecord {
+  readonly region: string;
+  /** aws.partner/<partner>/<…>, which is also the name of the customer's partner bus. */
+  readonly name: string;
+  /** The customer account the source is for. */
+  readonly accountId: string;
+  readonly partnerAccountId: string;
+  readonly state: EventSourceState;
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+}
+
 export interface EventsStore {
   /** Creates the bus unless one of that ARN exists; answers the existing one then. */
   createBus(bus: EventBusRecord): Promise<{ bus: EventBusRecord; created: boolean }>;
@@ -201,4 +271,53 @@ export interface EventsStore {
    * send results, or undefined when another scheduler claimed it first (nothing is written then).
    */
   claimSchedule(ruleArn: string, expectedAt: number, nextAt: number | undefined, deliveries: FanoutDelivery[]): Promise<SendResult[][] | undefined>;
+
+  // Replays, global endpoints, partner event sources, grouped here (see the migration that adds their tables).
+
+  /** Creates the replay unless one of that ARN exists ('exists') or the account has `maxActive` unfinished ('limit'). */
+  createReplay(replay: ReplayRecord, maxActive: number): Promise<'created' | 'exists' | 'limit'>;
+  getReplay(arn: string): Promise<ReplayRecord | undefined>;
+  /** The account's replays in the region, in name order after `startAfter`, filtered by prefix, state and archive. */
+  listReplays(
+    accountId: string,
+    region: string,
+    filter: { prefix: string; state?: string; archiveArn?: string },
+    startAfter: string | undefined,
+    limit: number,
+  ): Promise<ReplayRecord[]>;
+  /** Replaces the replay if its state is still `expectedState` (answers false otherwise, changing nothing). */
+  updateReplay(replay: ReplayRecord, expectedState: ReplayState): Promise<boolean>;
+  /** Replays that are STARTING, RUNNING or CANCELLING: what the runner carries on after a restart. */
+  unfinishedReplays(): Promise<ReplayRecord[]>;
+  /**
+   * Up to `limit` events of the archive whose time is in [fromTime, toTime) (ISO 8601 texts), after `after` in
+   * (time, eventId) order, not past retention at `now`.
+   */
+  archivedEventsInWindow(
+    archiveArn: string,
+    fromTime: string,
+    toTime: string,
+    after: { time: string; eventId: string } | undefined,
+    now: number,
+    limit: number,
+  ): Promise<ArchivedEventRow[]>;
+
+  createEndpoint(endpoint: EndpointRecord): Promise<boolean>;
+  getEndpoint(arn: string): Promise<EndpointRecord | undefined>;
+  getEndpointById(endpointId: string): Promise<EndpointRecord | undefined>;
+  listEndpoints(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<EndpointRecord[]>;
+  updateEndpoint(endpoint: EndpointRecord): Promise<void>;
+  deleteEndpoint(arn: string): Promise<void>;
+
+  /** Creates the partner source for its account unless it exists (answers false). */
+  createPartnerSource(source: PartnerSourceRecord): Promise<boolean>;
+  getPartnerSource(region: string, name: string, accountId: string): Promise<PartnerSourceRecord | undefined>;
+  updatePartnerSource(source: PartnerSourceRecord): Promise<void>;
+  deletePartnerSource(region: string, name: string, accountId: string): Promise<void>;
+  /** The accounts a source of that name was created for, in account order after `startAfter`. */
+  partnerSourceAccounts(region: string, name: string, startAfter: string | undefined, limit: number): Promise<PartnerSourceRecord[]>;
+  /** Distinct names of the sources a partner account created, starting with `prefix`, in name order. */
+  partnerSourceNames(partnerAccountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<string[]>;
+  /** The sources created for a customer account, starting with `prefix`, in name order. */
+  eventSourcesOf(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<PartnerSourceRecord[]>;
 }

@@ -9,6 +9,7 @@ import { pageOf, pageRequest } from '../paging.js';
 import type { EventsRuntime } from '../runtime.js';
 import { mergeTags } from '../tags.js';
 import type { CreateEventBusRequest, ListRequest, UpdateEventBusRequest } from '../types.js';
+import { partnerBusCreated, partnerBusDeleted, partnerBusSource } from './partner-sources.js';
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -32,16 +33,23 @@ const settableOut = (bus: EventBusRecord) => ({
 
 export async function createEventBus(rt: EventsRuntime, input: CreateEventBusRequest, ctx: CallContext) {
   const name = checkName(input.Name, 'name', BUS_NAME_MAX, /^[/.\-_A-Za-z0-9]+$/);
-  // Partner buses (aws.partner/…) belong to SaaS event sources, which Postbox does not have.
-  if (input.EventSourceName !== undefined || !BUS_NAME_PATTERN.test(name)) {
-    throw validation(`Event source ${input.EventSourceName ?? name} does not exist.`);
-  }
+  // Partner buses (aws.partner/…) receive from the SaaS event source of the same name.
+  const source = input.EventSourceName !== undefined || !BUS_NAME_PATTERN.test(name) ? await partnerBusSource(rt, ctx, name, input.EventSourceName) : undefined;
   checkDescription(input.Description);
   if (name === DEFAULT_BUS) throw new AwsError('EventsResourceAlreadyExists', `Event bus ${name} already exists.`);
   const key = { accountId: ctx.accountId, region: ctx.region, name };
   const now = rt.clock.now();
-  const { created, bus } = await rt.store.createBus({ ...key, arn: busArn(key), ...settable(input), tags: mergeTags({}, input.Tags), createdAt: now, modifiedAt: now });
+  const { created, bus } = await rt.store.createBus({
+    ...key,
+    arn: busArn(key),
+    ...settable(input),
+    ...(source ? { eventSourceName: source.name } : {}),
+    tags: mergeTags({}, input.Tags),
+    createdAt: now,
+    modifiedAt: now,
+  });
   if (!created) throw new AwsError('EventsResourceAlreadyExists', `Event bus ${name} already exists.`);
+  if (source) await partnerBusCreated(rt, source);
   return { EventBusArn: bus.arn, ...settableOut(bus) };
 }
 
@@ -50,7 +58,9 @@ export async function deleteEventBus(rt: EventsRuntime, input: { Name?: string }
   if (name === DEFAULT_BUS) throw validation('Cannot delete event bus default.');
   // AWS answers 200 for a bus that does not exist. The bus's rules and their targets go with it.
   const arn = busArn({ accountId: ctx.accountId, region: ctx.region, name });
+  const bus = await rt.store.getBus(arn);
   await rt.store.deleteBus(arn);
+  if (bus) await partnerBusDeleted(rt, bus);
   rt.routes.invalidate(arn);
   return {};
 }
@@ -61,6 +71,7 @@ export async function describeEventBus(rt: EventsRuntime, input: { Name?: string
     Name: bus.name,
     Arn: bus.arn,
     ...settableOut(bus),
+    ...(bus.policy !== undefined ? { Policy: bus.policy } : {}),
     CreationTime: seconds(bus.createdAt),
     LastModifiedTime: seconds(bus.modifiedAt),
   };
@@ -76,6 +87,7 @@ export async function listEventBuses(rt: EventsRuntime, input: ListRequest, ctx:
       Name: bus.name,
       Arn: bus.arn,
       ...(bus.description !== undefined ? { Description: bus.description } : {}),
+      ...(bus.policy !== undefined ? { Policy: bus.policy } : {}),
       CreationTime: seconds(bus.createdAt),
       LastModifiedTime: seconds(bus.modifiedAt),
     })),

@@ -8,7 +8,8 @@ import { buildEvent, type EventEnvelope } from '../envelope.js';
 import { constraintError, validation } from '../errors.js';
 import * as L from '../limits.js';
 import type { EventsRuntime } from '../runtime.js';
-import { commitRouted, emptyRouted, routeEvent } from '../delivery/route.js';
+import { commitRouted, emptyRouted, routeEvent, type RouteOptions } from '../delivery/route.js';
+import { endpointRouting } from './endpoints.js';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '../types.js';
 
 /** Entry size as AWS counts it (eb-putevent-size): Time 14 bytes, then the UTF-8 bytes of the text members. */
@@ -23,7 +24,8 @@ const invalidArgument = (member: string): PutEventsResultEntry => ({
   ErrorMessage: `Parameter ${member} is not valid. Reason: ${member} is a required argument.`,
 });
 
-interface AcceptedEvent {
+/** An event ready for routing, and the bus it is put on. */
+export interface AcceptedEvent {
   readonly bus: EventBusKey;
   readonly event: EventEnvelope;
 }
@@ -70,7 +72,7 @@ function acceptEntry(e: PutEventsRequestEntry, ctx: CallContext, now: number): A
  * the answer (see delivery/route.ts). A 200 means the target queues have the events and every other delivery is
  * durably on its way. AWS delivers asynchronously, so this is stronger than it promises, never weaker.
  */
-export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsRequestEntry[] }, ctx: CallContext) {
+export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsRequestEntry[]; EndpointId?: string }, ctx: CallContext) {
   const entries = input.Entries;
   if (!entries) throw constraintError('null', 'entries', 'Member must not be null');
   if (entries.length < 1) throw constraintError('[]', 'entries', 'Member must have length greater than or equal to 1');
@@ -80,18 +82,38 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
   if (entries.reduce((sum, e) => sum + entrySize(e), 0) > L.PUT_EVENTS_SIZE_MAX) {
     throw validation('Total size of the entries in the request is over the limit.');
   }
+  // Through a global endpoint (EndpointId), entries go to the endpoint's bus in its primary Region.
+  const viaEndpoint = input.EndpointId !== undefined ? await endpointRouting(rt, input.EndpointId, ctx) : undefined;
   const now = rt.clock.now();
   const results: PutEventsResultEntry[] = [];
-  const out = emptyRouted();
+  const events: AcceptedEvent[] = [];
   for (const entry of entries) {
-    const accepted = acceptEntry(entry, ctx, now);
+    const checked = acceptEntry(entry, ctx, now);
+    const accepted = viaEndpoint && 'event' in checked ? viaEndpoint(entry, checked) : checked;
     if (!('event' in accepted)) {
       results.push(accepted);
       continue;
     }
     results.push({ EventId: accepted.event.id });
-    await routeEvent(rt, busArn(accepted.bus), accepted.event, ctx, now, out);
+    events.push(accepted);
   }
-  await commitRouted(rt, out, now);
+  await routeAndCommit(rt, events, ctx, now);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
+}
+
+/**
+ * The one way from events put on a bus to their deliveries: routes each event (rules and archives of its bus) and
+ * commits every delivery and archived copy in one transaction (delivery/route.ts). PutEvents (direct or through a
+ * global endpoint), PutPartnerEvents and replays all come through here, so a change to delivery applies to each.
+ */
+export async function routeAndCommit(
+  rt: EventsRuntime,
+  events: readonly AcceptedEvent[],
+  ctx: CallContext,
+  now: number,
+  options: RouteOptions = {},
+): Promise<void> {
+  const out = emptyRouted();
+  for (const accepted of events) await routeEvent(rt, busArn(accepted.bus), accepted.event, ctx, now, out, options);
+  await commitRouted(rt, out, now);
 }

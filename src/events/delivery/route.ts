@@ -32,13 +32,30 @@ export interface Routed {
 
 export const emptyRouted = (hops = 0): Routed => ({ deliveries: [], archived: [], jobs: false, hops });
 
+/** Narrows routing: a replay with Destination.FilterArns delivers only to the rules it names. */
+export interface RouteOptions {
+  readonly onlyRules?: ReadonlySet<string>;
+}
+
 /** Matches the event against its bus's rules and archives and adds what it makes to `out`. */
-export async function routeEvent(rt: EventsRuntime, busArn: string, event: EventEnvelope, ctx: CallContext, now: number, out: Routed): Promise<void> {
+export async function routeEvent(
+  rt: EventsRuntime,
+  busArn: string,
+  event: EventEnvelope,
+  ctx: CallContext,
+  now: number,
+  out: Routed,
+  options: RouteOptions = {},
+): Promise<void> {
   // A bus that does not exist has no rules to route by: its events are dropped, as AWS drops them.
   const routing = await rt.routes.get(busArn);
   const routed = rt.routes.matching(routing, event);
-  for (const { rule, targets } of routed.rules) await routeToTargets(rt, rule, targets, event, ctx, now, out);
-  if (routed.archives.length) {
+  for (const { rule, targets } of routed.rules) {
+    if (options.onlyRules && !options.onlyRules.has(rule.arn)) continue;
+    await routeToTargets(rt, rule, targets, event, ctx, now, out);
+  }
+  // AWS's archives do not keep replayed events (an archive's rule matches only events without "replay-name").
+  if (routed.archives.length && !('replay-name' in event)) {
     const text = JSON.stringify(event);
     for (const archive of routed.archives) {
       out.archived.push({

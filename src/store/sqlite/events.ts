@@ -3,10 +3,15 @@ import type { SendResult } from '../contract.js';
 import type {
   ApiDestinationRecord,
   ArchivedEvent,
+  ArchivedEventRow,
   ArchiveRecord,
   ConnectionRecord,
+  EndpointRecord,
   EventBusRecord,
   EventsStore,
+  PartnerSourceRecord,
+  ReplayRecord,
+  ReplayState,
   RuleRecord,
   ScheduleDue,
   TargetRecord,
@@ -92,6 +97,12 @@ export class SqliteEventsStore implements EventsStore {
             : this.s.claimSchedule.run(nextAt, ruleArn, expectedAt).changes;
         if (claimed === 0) return undefined;
         return this.sendManyInTransaction(deliveries);
+      }),
+      createReplay: t((r: ReplayRecord, maxActive: number): 'created' | 'exists' | 'limit' => {
+        if (this.s.getReplay.get(r.arn)) return 'exists';
+        if ((this.s.countActiveReplays.get(r.accountId, r.region) as { n: number }).n >= maxActive) return 'limit';
+        this.s.insertReplay.run(r.arn, r.accountId, r.region, r.name, r.state, r.archiveArn, JSON.stringify(r));
+        return 'created';
       }),
     };
   }
@@ -289,6 +300,109 @@ export class SqliteEventsStore implements EventsStore {
   claimSchedule(ruleArn: string, expectedAt: number, nextAt: number | undefined, deliveries: FanoutDelivery[]): Promise<SendResult[][] | undefined> {
     return this.group.write(() => this.tx.claimSchedule(ruleArn, expectedAt, nextAt, deliveries));
   }
+
+  // Replays, global endpoints, partner event sources (their own migration).
+
+  createReplay(replay: ReplayRecord, maxActive: number): Promise<'created' | 'exists' | 'limit'> {
+    return this.group.write(() => this.tx.createReplay(replay, maxActive));
+  }
+
+  getReplay(arn: string): Promise<ReplayRecord | undefined> {
+    return this.group.read(() => parse<ReplayRecord>(this.s.getReplay.get(arn)));
+  }
+
+  listReplays(
+    accountId: string,
+    region: string,
+    filter: { prefix: string; state?: string; archiveArn?: string },
+    startAfter: string | undefined,
+    limit: number,
+  ): Promise<ReplayRecord[]> {
+    const { prefix, state = null, archiveArn = null } = filter;
+    return this.group.read(() =>
+      records<ReplayRecord>(this.s.listReplays.all(accountId, region, startAfter ?? '', prefix.length, prefix, state, state, archiveArn, archiveArn, limit)),
+    );
+  }
+
+  updateReplay(replay: ReplayRecord, expectedState: ReplayState): Promise<boolean> {
+    return this.group.write(() => this.s.updateReplay.run(replay.state, JSON.stringify(replay), replay.arn, expectedState).changes > 0);
+  }
+
+  unfinishedReplays(): Promise<ReplayRecord[]> {
+    return this.group.read(() => records<ReplayRecord>(this.s.unfinishedReplays.all()));
+  }
+
+  archivedEventsInWindow(
+    archiveArn: string,
+    fromTime: string,
+    toTime: string,
+    after: { time: string; eventId: string } | undefined,
+    now: number,
+    limit: number,
+  ): Promise<ArchivedEventRow[]> {
+    // Without a cursor, start just before the window: ('', '') sorts before every (time, id) in it.
+    const afterTime = after?.time ?? '';
+    const afterId = after?.eventId ?? '';
+    return this.group.read(() =>
+      (this.s.archivedInWindow.all(archiveArn, fromTime, toTime, afterTime, afterTime, afterId, now, limit) as { event_id: string; t: string; event: string }[]).map(
+        (r) => ({ eventId: r.event_id, time: r.t, event: r.event }),
+      ),
+    );
+  }
+
+  createEndpoint(e: EndpointRecord): Promise<boolean> {
+    return this.group.write(() => this.s.insertEndpoint.run(e.arn, e.accountId, e.region, e.name, e.endpointId, JSON.stringify(e)).changes > 0);
+  }
+
+  getEndpoint(arn: string): Promise<EndpointRecord | undefined> {
+    return this.group.read(() => parse<EndpointRecord>(this.s.getEndpoint.get(arn)));
+  }
+
+  getEndpointById(endpointId: string): Promise<EndpointRecord | undefined> {
+    return this.group.read(() => parse<EndpointRecord>(this.s.getEndpointById.get(endpointId)));
+  }
+
+  listEndpoints(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<EndpointRecord[]> {
+    return this.group.read(() => records<EndpointRecord>(this.s.listEndpoints.all(accountId, region, startAfter ?? '', prefix.length, prefix, limit)));
+  }
+
+  async updateEndpoint(e: EndpointRecord): Promise<void> {
+    await this.group.write(() => this.s.updateEndpoint.run(JSON.stringify(e), e.arn));
+  }
+
+  async deleteEndpoint(arn: string): Promise<void> {
+    await this.group.write(() => this.s.deleteEndpoint.run(arn));
+  }
+
+  createPartnerSource(p: PartnerSourceRecord): Promise<boolean> {
+    return this.group.write(() => this.s.insertPartnerSource.run(p.region, p.name, p.accountId, p.partnerAccountId, JSON.stringify(p)).changes > 0);
+  }
+
+  getPartnerSource(region: string, name: string, accountId: string): Promise<PartnerSourceRecord | undefined> {
+    return this.group.read(() => parse<PartnerSourceRecord>(this.s.getPartnerSource.get(region, name, accountId)));
+  }
+
+  async updatePartnerSource(p: PartnerSourceRecord): Promise<void> {
+    await this.group.write(() => this.s.updatePartnerSource.run(JSON.stringify(p), p.region, p.name, p.accountId));
+  }
+
+  async deletePartnerSource(region: string, name: string, accountId: string): Promise<void> {
+    await this.group.write(() => this.s.deletePartnerSource.run(region, name, accountId));
+  }
+
+  partnerSourceAccounts(region: string, name: string, startAfter: string | undefined, limit: number): Promise<PartnerSourceRecord[]> {
+    return this.group.read(() => records<PartnerSourceRecord>(this.s.partnerSourceAccounts.all(region, name, startAfter ?? '', limit)));
+  }
+
+  partnerSourceNames(partnerAccountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<string[]> {
+    return this.group.read(() =>
+      (this.s.partnerSourceNames.all(partnerAccountId, region, startAfter ?? '', prefix.length, prefix, limit) as { name: string }[]).map((r) => r.name),
+    );
+  }
+
+  eventSourcesOf(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<PartnerSourceRecord[]> {
+    return this.group.read(() => records<PartnerSourceRecord>(this.s.eventSourcesOf.all(accountId, region, startAfter ?? '', prefix.length, prefix, limit)));
+  }
 }
 
 interface TargetRow {
@@ -299,6 +413,8 @@ interface TargetRow {
 }
 
 const toTarget = (r: TargetRow): TargetRecord => ({ id: r.id, arn: r.target_arn, target: JSON.parse(r.target) as Record<string, unknown> });
+
+const records = <T>(rows: unknown[]): T[] => (rows as { record: string }[]).map((r) => JSON.parse(r.record) as T);
 
 function parse<T>(row: unknown): T | undefined {
   return row ? (JSON.parse((row as { record: string }).record) as T) : undefined;
@@ -383,5 +499,43 @@ function prepare(db: Database) {
     dueSchedules: q('SELECT rule_arn, next_fire_at FROM events_schedules WHERE next_fire_at <= ? ORDER BY next_fire_at LIMIT ?'),
     claimSchedule: q('UPDATE events_schedules SET next_fire_at = ? WHERE rule_arn = ? AND next_fire_at = ?'),
     claimScheduleEnd: q('DELETE FROM events_schedules WHERE rule_arn = ? AND next_fire_at = ?'),
+    // Replays, global endpoints, partner event sources (their own migration).
+    getReplay: q('SELECT record FROM events_replays WHERE arn = ?'),
+    insertReplay: q('INSERT INTO events_replays (arn, account_id, region, name, state, archive_arn, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    countActiveReplays: q(`SELECT count(*) AS n FROM events_replays WHERE account_id = ? AND region = ? AND state IN ('STARTING', 'RUNNING', 'CANCELLING')`),
+    listReplays: q(
+      `SELECT record FROM events_replays WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+         AND (? IS NULL OR state = ?) AND (? IS NULL OR archive_arn = ?) ORDER BY name LIMIT ?`,
+    ),
+    updateReplay: q('UPDATE events_replays SET state = ?, record = ? WHERE arn = ? AND state = ?'),
+    unfinishedReplays: q(`SELECT record FROM events_replays WHERE state IN ('STARTING', 'RUNNING', 'CANCELLING') ORDER BY arn`),
+    // The time expression is the one events_archived_time indexes.
+    archivedInWindow: q(
+      `SELECT event_id, json_extract(event, '$.time') AS t, event FROM events_archived
+       WHERE archive_arn = ? AND json_extract(event, '$.time') >= ? AND json_extract(event, '$.time') < ?
+         AND (json_extract(event, '$.time') > ? OR (json_extract(event, '$.time') = ? AND event_id > ?))
+         AND (expires_at IS NULL OR expires_at > ?)
+       ORDER BY json_extract(event, '$.time'), event_id LIMIT ?`,
+    ),
+    getEndpoint: q('SELECT record FROM events_endpoints WHERE arn = ?'),
+    getEndpointById: q('SELECT record FROM events_endpoints WHERE endpoint_id = ?'),
+    insertEndpoint: q('INSERT OR IGNORE INTO events_endpoints (arn, account_id, region, name, endpoint_id, record) VALUES (?, ?, ?, ?, ?, ?)'),
+    updateEndpoint: q('UPDATE events_endpoints SET record = ? WHERE arn = ?'),
+    deleteEndpoint: q('DELETE FROM events_endpoints WHERE arn = ?'),
+    listEndpoints: q('SELECT record FROM events_endpoints WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?'),
+    getPartnerSource: q('SELECT record FROM events_partner_sources WHERE region = ? AND name = ? AND account_id = ?'),
+    insertPartnerSource: q(
+      'INSERT OR IGNORE INTO events_partner_sources (region, name, account_id, partner_account_id, record) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updatePartnerSource: q('UPDATE events_partner_sources SET record = ? WHERE region = ? AND name = ? AND account_id = ?'),
+    deletePartnerSource: q('DELETE FROM events_partner_sources WHERE region = ? AND name = ? AND account_id = ?'),
+    partnerSourceAccounts: q('SELECT record FROM events_partner_sources WHERE region = ? AND name = ? AND account_id > ? ORDER BY account_id LIMIT ?'),
+    partnerSourceNames: q(
+      `SELECT DISTINCT name FROM events_partner_sources WHERE partner_account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ?
+       ORDER BY name LIMIT ?`,
+    ),
+    eventSourcesOf: q(
+      'SELECT record FROM events_partner_sources WHERE account_id = ? AND region = ? AND name > ? AND substr(name, 1, ?) = ? ORDER BY name LIMIT ?',
+    ),
   };
 }

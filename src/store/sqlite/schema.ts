@@ -256,6 +256,46 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_schedules_due ON events_schedules (next_fire_at);
   `,
+
+  // 7: EventBridge replays, global endpoints and partner event sources. Records as JSON, as in migration 3. Replays
+  // read an archive in event-time order: the index is on the envelope's ISO 8601 time, which sorts as text.
+  `
+  CREATE INDEX events_archived_time ON events_archived (archive_arn, json_extract(event, '$.time'), event_id);
+
+  CREATE TABLE events_replays (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    archive_arn TEXT NOT NULL,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_replays_list ON events_replays (account_id, region, name);
+  CREATE INDEX events_replays_state ON events_replays (state);
+
+  CREATE TABLE events_endpoints (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    endpoint_id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX events_endpoints_list ON events_endpoints (account_id, region, name);
+
+  -- A partner event source exists once per customer account it was created for (the partner's side), and is seen
+  -- by that account as an event source (the customer's side).
+  CREATE TABLE events_partner_sources (
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    partner_account_id TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (region, name, account_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_partner_sources_customer ON events_partner_sources (account_id, region, name);
+  `,
 ];
 
 export function migrate(db: Database): void {

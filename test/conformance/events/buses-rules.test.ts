@@ -12,7 +12,6 @@ import {
   ListRulesCommand,
   ListTagsForResourceCommand,
   PutRuleCommand,
-  StartReplayCommand,
   TagResourceCommand,
   TestEventPatternCommand,
   UntagResourceCommand,
@@ -211,14 +210,5 @@ describe('TestEventPattern and actions not implemented', () => {
     assert.equal(miss.Result, false);
     await rejects(eb.send(new TestEventPatternCommand({ EventPattern: '[]', Event: event })), 'InvalidEventPatternException', 400);
     await rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":["a"]}', Event: '{"source":"a"}' })), 'ValidationException', 400, 'Parameter Event is not valid.');
-  });
-
-  test('replays answer an error that says they are not implemented', async () => {
-    await rejects(
-      eb.send(new StartReplayCommand({ ReplayName: 'r', EventSourceArn: 'x', EventStartTime: new Date(), EventEndTime: new Date(), Destination: { Arn: 'x' } })),
-      'InvalidAction',
-      400,
-      'The action StartReplay is not implemented by Postbox yet.',
-    );
   });
 });
