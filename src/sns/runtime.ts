@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/contract.js';
+import type { DeliveryLog } from '../store/delivery-log-contract.js';
 import type { SnsStore } from '../store/sns-contract.js';
 import type { Signer } from './signing.js';
 import type { TopicSubscriptions } from './topic-subscriptions.js';
@@ -17,4 +18,6 @@ export interface SnsRuntime {
   /** Subscriptions and compiled filter policies per topic, kept in memory between changes. */
   readonly subscriptions: TopicSubscriptions;
   readonly signer: Signer;
+  /** Where deliveries Postbox must not make (SMS, mobile push, one-time codes) are recorded instead. */
+  readonly deliveries: DeliveryLog;
 }
