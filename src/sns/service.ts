@@ -95,8 +95,8 @@ const ACTIONS: Record<string, SnsAction> = {
 export const SNS_ACTION_NAMES = Object.keys(ACTIONS);
 
 /**
- * Platform applications, endpoints and SMS are not implemented yet. They answer InvalidAction with a message that
- * says so, rather than a success that did nothing.
+ * Model operations without an action (none today: all 42 have one) answer InvalidAction with a message that says
+ * so, rather than a success that did nothing.
  */
 export const SNS_UNIMPLEMENTED = Object.keys(snsModel.operations).filter((name) => !(name in ACTIONS));
 
