@@ -81,12 +81,23 @@ function smsOptions(attributes: MessageAttributeMap | undefined, defaults: Reado
   return out;
 }
 
+/** Whose delivery it is: the account and region of the publish (or, for a topic's subscriber, of the topic). */
+export interface DeliveryOwner {
+  readonly accountId: string;
+  readonly region: string;
+}
+
 /**
- * An SMS. As in AWS, a number that opted out, or — while the account is in the SMS sandbox — one not verified,
+ * An SMS (exported for `sms` topic subscriptions, which follow the same opt-out and sandbox rules). As in AWS, a number that opted out, or — while the account is in the SMS sandbox — one not verified,
  * still gets a MessageId from Publish, but nothing is delivered (AWS reports the failure only in its delivery
  * logs); Postbox logs it and records nothing.
  */
-async function smsDelivery(rt: SnsRuntime, ctx: CallContext, phone: string, prepared: PreparedPublish): Promise<DeliveryRecordInput | undefined> {
+export async function smsDelivery(
+  rt: SnsRuntime,
+  ctx: DeliveryOwner,
+  phone: string,
+  prepared: PreparedPublish,
+): Promise<DeliveryRecordInput | undefined> {
   const settings = await smsSettings(rt, ctx.accountId, ctx.region);
   const options = smsOptions(prepared.attributes, settings.attributes);
   if ((await rt.store.phoneNumberStatus(ctx.accountId, ctx.region, phone)).optedOut) {
@@ -110,10 +121,10 @@ async function smsDelivery(rt: SnsRuntime, ctx: CallContext, phone: string, prep
 }
 
 /**
- * A push notification. MessageStructure=json picks the platform's own key (APNS, APNS_SANDBOX, GCM, ADM, BAIDU,
+ * A push notification (exported for `application` topic subscriptions). MessageStructure=json picks the platform's own key (APNS, APNS_SANDBOX, GCM, ADM, BAIDU,
  * MPNS, WNS) or else "default" (mobile-push-send-custommessage); the payload recorded is that text.
  */
-async function pushDelivery(rt: SnsRuntime, ctx: CallContext, targetArn: string, prepared: PreparedPublish): Promise<DeliveryRecordInput> {
+export async function pushDelivery(rt: SnsRuntime, ctx: DeliveryOwner, targetArn: string, prepared: PreparedPublish): Promise<DeliveryRecordInput> {
   const parsed = parseEndpointArn(targetArn, 'TargetArn');
   const endpoint = parsed.region === ctx.region ? await rt.store.getPlatformEndpoint(targetArn) : undefined;
   const app = endpoint && (await rt.store.getPlatformApplication(endpoint.applicationArn));

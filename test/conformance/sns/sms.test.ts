@@ -221,6 +221,15 @@ describe('SMS sandbox', () => {
     }
   });
 
+  test('the control endpoints refuse what they cannot do', async () => {
+    const call = (path: string, method: string) => fetch(`${postbox.endpoint}/_postbox/sns/sms/${path}`, { method });
+    assert.equal((await call('sandbox?inSandbox=maybe', 'PUT')).status, 400);
+    assert.equal((await call('sandbox?inSandbox=true&account=42', 'PUT')).status, 400);
+    assert.equal((await call('sandbox?inSandbox=true', 'POST')).status, 405);
+    assert.equal((await call('somewhere', 'POST')).status, 404);
+    assert.equal((await sns.send(new GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, false);
+  });
+
   test('a number is verified with the one-time password recorded in the delivery log; in the sandbox only verified numbers get SMS', async () => {
     const client = snsClient(postbox.endpoint, 'ca-central-1');
     try {
