@@ -111,8 +111,9 @@ export async function listOriginationNumbers(_rt: SnsRuntime, input: { NextToken
     ORIGINATION_PAGE_MAX,
     ORIGINATION_PAGE_MAX,
     (v) =>
+      // ValidationException, 400: the same catalog kind as EventBridge's.
       new AwsError(
-        'SnsValidation',
+        'EventsValidation',
         `1 validation error detected: Value '${v}' at 'maxResults' failed to satisfy constraint: Member must have value ${v < 1 ? 'greater than or equal to 1' : 'less than or equal to 30'}`,
       ),
   );
