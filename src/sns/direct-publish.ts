@@ -2,7 +2,7 @@ import type { CallContext } from '../core/service.js';
 import type { DeliveryRecordInput } from '../store/delivery-log-contract.js';
 import type { TopicRecord } from '../store/sns-contract.js';
 import { snsInvalidParameter } from './errors.js';
-import { isEndpointArn, parseEndpointArn } from './platform-arns.js';
+import { isEndpointArn, ownedBy, parseEndpointArn } from './platform-arns.js';
 import { applicationEnabled, endpointEnabled } from './platform-attributes.js';
 import { applicationDisabled, endpointDisabled } from './platform-errors.js';
 import { publishPhoneNumber } from './phone-numbers.js';
@@ -126,7 +126,7 @@ export async function smsDelivery(
  */
 export async function pushDelivery(rt: SnsRuntime, ctx: DeliveryOwner, targetArn: string, prepared: PreparedPublish): Promise<DeliveryRecordInput> {
   const parsed = parseEndpointArn(targetArn, 'TargetArn');
-  const endpoint = parsed.region === ctx.region ? await rt.store.getPlatformEndpoint(targetArn) : undefined;
+  const endpoint = ownedBy(parsed, ctx) ? await rt.store.getPlatformEndpoint(targetArn) : undefined;
   const app = endpoint && (await rt.store.getPlatformApplication(endpoint.applicationArn));
   if (!endpoint || !app) throw snsInvalidParameter('TargetArn Reason: No endpoint found for the target arn specified');
   if (!endpointEnabled(endpoint)) throw endpointDisabled();

@@ -60,5 +60,12 @@ export function parseEndpointArn(arn: string | undefined, param = 'EndpointArn')
   return { ...p, platform: p.resource.split('/')[1]! };
 }
 
+/**
+ * Whether a parsed ARN can name a resource of the caller: SNS is regional, and an account reaches only its own
+ * applications and endpoints. One that cannot is treated as not existing.
+ */
+export const ownedBy = (parsed: { region: string; accountId: string }, owner: { region: string; accountId: string }): boolean =>
+  parsed.region === owner.region && parsed.accountId === owner.accountId;
+
 /** Whether a TargetArn names a platform endpoint (rather than a topic). */
 export const isEndpointArn = (arn: string): boolean => /^arn:aws[a-z-]*:sns:[^:]*:[^:]*:endpoint\//.test(arn);

@@ -135,6 +135,8 @@ export interface SnsMobileStore {
   /** Creates the application, or replaces the attributes of the one with that ARN (keeping its endpoints). */
   putPlatformApplication(app: PlatformApplicationRecord): Promise<void>;
   getPlatformApplication(arn: string): Promise<PlatformApplicationRecord | undefined>;
+  /** Replaces the attributes of an existing application (one deleted meanwhile stays deleted). */
+  updatePlatformApplication(app: PlatformApplicationRecord): Promise<void>;
   /** The account's applications in the region, in ARN order, after `startAfterArn`. */
   listPlatformApplications(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<PlatformApplicationRecord[]>;
   /** Removes the application and every endpoint of it. */

@@ -2,7 +2,7 @@ import type { CallContext } from '../../core/service.js';
 import type { PlatformApplicationRecord } from '../../store/sns-contract.js';
 import { snsInvalidParameter } from '../errors.js';
 import * as L from '../limits.js';
-import { APPLICATION_NAME, applicationArn, isPlatform, parseApplicationArn } from '../platform-arns.js';
+import { APPLICATION_NAME, applicationArn, isPlatform, ownedBy, parseApplicationArn } from '../platform-arns.js';
 import { checkNewApplicationAttributes, mergeApplicationAttributes, renderApplicationAttributes } from '../platform-attributes.js';
 import { applicationNotFound, nullMember } from '../platform-errors.js';
 import type { SnsRuntime } from '../runtime.js';
@@ -24,7 +24,7 @@ interface SetPlatformApplicationAttributesInput extends ApplicationArnInput {
 /** The application a request names: a malformed ARN is InvalidParameter, an unknown one NotFound. */
 export async function resolveApplication(rt: SnsRuntime, ctx: CallContext, arn: string | undefined): Promise<PlatformApplicationRecord> {
   const parsed = parseApplicationArn(arn);
-  const app = parsed.region === ctx.region ? await rt.store.getPlatformApplication(arn!) : undefined;
+  const app = ownedBy(parsed, ctx) ? await rt.store.getPlatformApplication(arn!) : undefined;
   if (!app) throw applicationNotFound();
   return app;
 }
@@ -69,7 +69,7 @@ export async function setPlatformApplicationAttributes(rt: SnsRuntime, input: Se
   parseApplicationArn(input.PlatformApplicationArn);
   if (input.Attributes === undefined) throw nullMember('attributes');
   const app = await resolveApplication(rt, ctx, input.PlatformApplicationArn);
-  await rt.store.putPlatformApplication({ ...app, attributes: mergeApplicationAttributes(app, input.Attributes) });
+  await rt.store.updatePlatformApplication({ ...app, attributes: mergeApplicationAttributes(app, input.Attributes) });
   return {};
 }
 
@@ -85,8 +85,7 @@ export async function listPlatformApplications(rt: SnsRuntime, input: ListInput,
 }
 
 /** DeletePlatformApplication: idempotent; its endpoints go with it (subscriptions to them stay, as in AWS). */
-export async function deletePlatformApplication(rt: SnsRuntime, input: ApplicationArnInput, _ctx: CallContext) {
-  parseApplicationArn(input.PlatformApplicationArn);
-  await rt.store.deletePlatformApplication(input.PlatformApplicationArn!);
+export async function deletePlatformApplication(rt: SnsRuntime, input: ApplicationArnInput, ctx: CallContext) {
+  if (ownedBy(parseApplicationArn(input.PlatformApplicationArn), ctx)) await rt.store.deletePlatformApplication(input.PlatformApplicationArn!);
   return {};
 }

@@ -2,7 +2,7 @@ import type { CallContext } from '../../core/service.js';
 import type { PlatformEndpointRecord } from '../../store/sns-contract.js';
 import { snsInvalidParameter } from '../errors.js';
 import * as L from '../limits.js';
-import { newEndpointArn, parseEndpointArn } from '../platform-arns.js';
+import { newEndpointArn, ownedBy, parseEndpointArn } from '../platform-arns.js';
 import { checkBaiduEndpoint, checkEndpointAttributes, checkToken, renderEndpointAttributes } from '../platform-attributes.js';
 import { endpointNotFound, nullMember } from '../platform-errors.js';
 import type { SnsRuntime } from '../runtime.js';
@@ -29,7 +29,7 @@ interface ListEndpointsInput extends ListInput {
 /** The endpoint a request names: a malformed ARN is InvalidParameter, an unknown one NotFound. */
 export async function resolveEndpoint(rt: SnsRuntime, ctx: CallContext, arn: string | undefined): Promise<PlatformEndpointRecord> {
   const parsed = parseEndpointArn(arn);
-  const endpoint = parsed.region === ctx.region ? await rt.store.getPlatformEndpoint(arn!) : undefined;
+  const endpoint = ownedBy(parsed, ctx) ? await rt.store.getPlatformEndpoint(arn!) : undefined;
   if (!endpoint) throw endpointNotFound();
   return endpoint;
 }
@@ -104,8 +104,7 @@ export async function listEndpointsByPlatformApplication(rt: SnsRuntime, input: 
 }
 
 /** DeleteEndpoint: idempotent. Subscriptions to the endpoint stay until unsubscribed, as AWS documents. */
-export async function deleteEndpoint(rt: SnsRuntime, input: EndpointArnInput, _ctx: CallContext) {
-  parseEndpointArn(input.EndpointArn);
-  await rt.store.deletePlatformEndpoint(input.EndpointArn!);
+export async function deleteEndpoint(rt: SnsRuntime, input: EndpointArnInput, ctx: CallContext) {
+  if (ownedBy(parseEndpointArn(input.EndpointArn), ctx)) await rt.store.deletePlatformEndpoint(input.EndpointArn!);
   return {};
 }

@@ -106,6 +106,10 @@ export class SqliteSnsMobile implements SnsMobileStore {
     });
   }
 
+  updatePlatformApplication(app: PlatformApplicationRecord): Promise<void> {
+    return this.group.write(() => void this.s.updateApplication.run(JSON.stringify(app.attributes), app.arn));
+  }
+
   listPlatformApplications(accountId: string, region: string, startAfterArn: string | undefined, limit: number) {
     return this.group.read(() =>
       (this.s.listApplications.all(accountId, region, startAfterArn ?? '', limit) as ApplicationRow[]).map(toApplication),
@@ -205,6 +209,7 @@ function prepare(db: Database) {
        ON CONFLICT (arn) DO UPDATE SET attributes = excluded.attributes`,
     ),
     getApplication: q('SELECT * FROM sns_platform_applications WHERE arn = ?'),
+    updateApplication: q('UPDATE sns_platform_applications SET attributes = ? WHERE arn = ?'),
     listApplications: q('SELECT * FROM sns_platform_applications WHERE account_id = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?'),
     deleteApplication: q('DELETE FROM sns_platform_applications WHERE arn = ?'),
     deleteApplicationEndpoints: q('DELETE FROM sns_platform_endpoints WHERE application_arn = ?'),

@@ -296,6 +296,9 @@ export class SqliteSnsStore implements SnsStore {
   getPlatformApplication(arn: string) {
     return this.mobile.getPlatformApplication(arn);
   }
+  updatePlatformApplication(app: PlatformApplicationRecord) {
+    return this.mobile.updatePlatformApplication(app);
+  }
   listPlatformApplications(accountId: string, region: string, startAfterArn: string | undefined, limit: number) {
     return this.mobile.listPlatformApplications(accountId, region, startAfterArn, limit);
   }

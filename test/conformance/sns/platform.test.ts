@@ -347,6 +347,24 @@ describe('publish to a platform endpoint', () => {
   });
 });
 
+test('another account or region cannot reach an application or endpoint: not found, and deleting leaves it', async () => {
+  const app = await gcmApp();
+  const endpoint = await endpointOf(app);
+  const others = [snsClient(postbox.endpoint, 'us-east-1', '111122223333'), snsClient(postbox.endpoint, 'eu-west-1')];
+  try {
+    for (const other of others) {
+      await rejects(other.send(new GetPlatformApplicationAttributesCommand({ PlatformApplicationArn: app })), 'NotFoundException', 404);
+      await rejects(other.send(new GetEndpointAttributesCommand({ EndpointArn: endpoint })), 'NotFoundException', 404);
+      await rejects(other.send(new PublishCommand({ TargetArn: endpoint, Message: 'x' })), 'InvalidParameterException', 400, /No endpoint found/);
+      await other.send(new DeleteEndpointCommand({ EndpointArn: endpoint }));
+      await other.send(new DeletePlatformApplicationCommand({ PlatformApplicationArn: app }));
+    }
+    assert.equal((await sns.send(new GetEndpointAttributesCommand({ EndpointArn: endpoint }))).Attributes!['Enabled'], 'true');
+  } finally {
+    for (const other of others) other.destroy();
+  }
+});
+
 test('applications and endpoints survive a restart', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'postbox-platform-'));
   try {

@@ -17,7 +17,10 @@ import {
 } from '@aws-sdk/client-sns';
 import type { Postbox } from '../../../src/index.js';
 import type { ManualClock } from '../../../src/core/clock.js';
-import { startClockedPostbox } from '../../support/postbox.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startClockedPostbox, startTestPostbox } from '../../support/postbox.js';
 import { deliveries } from './recorded-deliveries.js';
 import { rejects, snsClient } from './support.js';
 
@@ -308,4 +311,29 @@ test('ListOriginationNumbers: Postbox has no origination numbers; MaxResults is 
     400,
     "1 validation error detected: Value '31' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 30",
   );
+});
+
+test('SMS settings, opt-outs and sandbox numbers survive a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'postbox-sms-'));
+  try {
+    let box = await startTestPostbox({ dataDir: dir, memory: false });
+    let client = snsClient(box.endpoint);
+    await client.send(new SetSMSAttributesCommand({ attributes: { DefaultSMSType: 'Transactional' } }));
+    assert.equal((await fetch(`${box.endpoint}/_postbox/sns/sms/opt-out?phoneNumber=%2B15550001111`, { method: 'POST' })).status, 200);
+    assert.equal((await fetch(`${box.endpoint}/_postbox/sns/sms/sandbox?inSandbox=true`, { method: 'PUT' })).status, 200);
+    await client.send(new CreateSMSSandboxPhoneNumberCommand({ PhoneNumber: '+15550002222' }));
+    client.destroy();
+    await box.stop();
+
+    box = await startTestPostbox({ dataDir: dir, memory: false });
+    client = snsClient(box.endpoint);
+    assert.equal((await client.send(new GetSMSAttributesCommand({ attributes: ['DefaultSMSType'] }))).attributes!['DefaultSMSType'], 'Transactional');
+    assert.equal((await client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '+15550001111' }))).isOptedOut, true);
+    assert.equal((await client.send(new GetSMSSandboxAccountStatusCommand({}))).IsInSandbox, true);
+    assert.deepEqual((await client.send(new ListSMSSandboxPhoneNumbersCommand({}))).PhoneNumbers, [{ PhoneNumber: '+15550002222', Status: 'Pending' }]);
+    client.destroy();
+    await box.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
