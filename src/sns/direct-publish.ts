@@ -88,9 +88,10 @@ export interface DeliveryOwner {
 }
 
 /**
- * An SMS (exported for `sms` topic subscriptions, which follow the same opt-out and sandbox rules). As in AWS, a number that opted out, or — while the account is in the SMS sandbox — one not verified,
- * still gets a MessageId from Publish, but nothing is delivered (AWS reports the failure only in its delivery
- * logs); Postbox logs it and records nothing.
+ * An SMS (exported for `sms` topic subscriptions, which follow the same opt-out and sandbox rules). As in AWS, a
+ * number that opted out, or — while the account is in the SMS sandbox — one not verified, still gets a MessageId
+ * from Publish, but nothing is delivered (AWS reports the failure only in its delivery logs); Postbox logs it and
+ * records nothing (the function answers undefined).
  */
 export async function smsDelivery(
   rt: SnsRuntime,
