@@ -21,6 +21,7 @@ import type { SnsRuntime } from './sns/runtime.js';
 import { HttpDeliveries } from './sns/delivery/http-deliveries.js';
 import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
+import { serveSmsControl, SMS_CONTROL_PREFIX } from './sns/sms-control-endpoint.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
 import type { DeliveryLog } from './store/delivery-log-contract.js';
@@ -133,6 +134,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       subscriptions: new TopicSubscriptions(snsStore, logger),
       signer: new Signer(snsStore, clock),
       http: new HttpDeliveries({ queues: store, sns: snsStore, clock, logger, region, notifyQueue: (queueId) => waiters.notify(queueId) }),
+      deliveries: store.deliveryLog(),
     };
   }
   const sns = snsRt && snsService(snsRt);
@@ -181,6 +183,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     { services: [sqs, ...(sns ? [sns] : []), ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
     (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
     store instanceof SqliteStore ? store.deliveryLog() : undefined,
+    (call) => serveSmsControl(snsRt, call, { accountId, region }),
   );
   const health = () => ({
     status: 'ok',
@@ -235,11 +238,14 @@ class PostboxDispatcher extends Dispatcher {
     options: ConstructorParameters<typeof Dispatcher>[0],
     private readonly certificateAt: (path: string) => Promise<string | undefined>,
     private readonly deliveryLog: DeliveryLog | undefined,
+    /** Opt-outs and the SMS sandbox, as a phone or a support case would change them (sns/sms-control-endpoint.ts). */
+    private readonly smsControl: (call: IncomingCall) => Promise<WireResponse>,
   ) {
     super(options);
   }
 
   override async dispatch(call: IncomingCall): Promise<WireResponse> {
+    if (call.path.startsWith(SMS_CONTROL_PREFIX)) return this.smsControl(call);
     if (call.method === 'GET' && call.path.startsWith('/_postbox/sns/')) {
       const pem = await this.certificateAt(call.path);
       if (pem) return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: pem };

@@ -85,6 +85,14 @@ export const Errors = {
   SnsTagLimitExceeded: kind('TagLimitExceededException', 400, 'TagLimitExceeded'),
   SnsTagPolicy: kind('TagPolicyException', 400, 'TagPolicy'),
   SnsTooManyEntriesInBatchRequest: kind('TooManyEntriesInBatchRequestException', 400, 'TooManyEntriesInBatchRequest'),
+  // SNS mobile push and SMS (declared by Publish, CreateSMSSandboxPhoneNumber, VerifySMSSandboxPhoneNumber,
+  // ListOriginationNumbers). VerificationException has no awsQueryError trait: its code is its name. SNS's
+  // ValidationException (400) is the same kind as EventBridge's, EventsValidation below.
+  SnsEndpointDisabled: kind('EndpointDisabledException', 400, 'EndpointDisabled'),
+  SnsPlatformApplicationDisabled: kind('PlatformApplicationDisabledException', 400, 'PlatformApplicationDisabled'),
+  SnsOptedOut: kind('OptedOutException', 400, 'OptedOut'),
+  SnsUserError: kind('UserErrorException', 400, 'UserError'),
+  SnsVerification: kind('VerificationException', 400),
   // Amazon EventBridge (AWS JSON 1.1; `__type` is the bare exception name). Its ResourceNotFoundException has the
   // same name as SQS's but AWS answers it with 400, not 404.
   EventsResourceNotFound: kind('ResourceNotFoundException', 400),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/contract.js';
+import type { DeliveryLog } from '../store/delivery-log-contract.js';
 import type { SnsStore } from '../store/sns-contract.js';
 import type { HttpDeliveries } from './delivery/http-deliveries.js';
 import type { Signer } from './signing.js';
@@ -20,4 +21,6 @@ export interface SnsRuntime {
   readonly signer: Signer;
   /** Deliveries to HTTP/S endpoints: the durable worker and its internal queue. */
   readonly http: HttpDeliveries;
+  /** Where deliveries Postbox must not make (SMS, mobile push, one-time codes) are recorded instead. */
+  readonly deliveries: DeliveryLog;
 }

@@ -16,11 +16,34 @@ import { subscribe } from './actions/subscribe.js';
 import { getSubscriptionAttributes, setSubscriptionAttributes } from './actions/subscription-attributes.js';
 import { listTagsForResource, tagResource, untagResource } from './actions/tag-resource.js';
 import { unsubscribe } from './actions/unsubscribe.js';
+import {
+  createPlatformApplication,
+  deletePlatformApplication,
+  getPlatformApplicationAttributes,
+  listPlatformApplications,
+  setPlatformApplicationAttributes,
+} from './actions/platform-applications.js';
+import {
+  createPlatformEndpoint,
+  deleteEndpoint,
+  getEndpointAttributes,
+  listEndpointsByPlatformApplication,
+  setEndpointAttributes,
+} from './actions/platform-endpoints.js';
+import { checkIfPhoneNumberIsOptedOut, getSMSAttributes, listPhoneNumbersOptedOut, optInPhoneNumber, setSMSAttributes } from './actions/sms.js';
+import {
+  createSMSSandboxPhoneNumber,
+  deleteSMSSandboxPhoneNumber,
+  getSMSSandboxAccountStatus,
+  listOriginationNumbers,
+  listSMSSandboxPhoneNumbers,
+  verifySMSSandboxPhoneNumber,
+} from './actions/sms-sandbox.js';
 import type { SnsRuntime } from './runtime.js';
 
 type SnsAction = (rt: SnsRuntime, input: any, ctx: CallContext) => unknown;
 
-/** The operations of AWS's SNS model that concern topics and subscriptions. */
+/** The operations of AWS's SNS model: topics and subscriptions, then mobile push and SMS. */
 const ACTIONS: Record<string, SnsAction> = {
   AddPermission: addPermission,
   ConfirmSubscription: confirmSubscription,
@@ -43,13 +66,37 @@ const ACTIONS: Record<string, SnsAction> = {
   TagResource: tagResource,
   Unsubscribe: unsubscribe,
   UntagResource: untagResource,
+
+  // Mobile push: platform applications and endpoints (actions/platform-*.ts).
+  CreatePlatformApplication: createPlatformApplication,
+  CreatePlatformEndpoint: createPlatformEndpoint,
+  DeleteEndpoint: deleteEndpoint,
+  DeletePlatformApplication: deletePlatformApplication,
+  GetEndpointAttributes: getEndpointAttributes,
+  GetPlatformApplicationAttributes: getPlatformApplicationAttributes,
+  ListEndpointsByPlatformApplication: listEndpointsByPlatformApplication,
+  ListPlatformApplications: listPlatformApplications,
+  SetEndpointAttributes: setEndpointAttributes,
+  SetPlatformApplicationAttributes: setPlatformApplicationAttributes,
+  // SMS: settings, opt-outs, the SMS sandbox and origination numbers (actions/sms*.ts).
+  CheckIfPhoneNumberIsOptedOut: checkIfPhoneNumberIsOptedOut,
+  CreateSMSSandboxPhoneNumber: createSMSSandboxPhoneNumber,
+  DeleteSMSSandboxPhoneNumber: deleteSMSSandboxPhoneNumber,
+  GetSMSAttributes: getSMSAttributes,
+  GetSMSSandboxAccountStatus: getSMSSandboxAccountStatus,
+  ListOriginationNumbers: listOriginationNumbers,
+  ListPhoneNumbersOptedOut: listPhoneNumbersOptedOut,
+  ListSMSSandboxPhoneNumbers: listSMSSandboxPhoneNumbers,
+  OptInPhoneNumber: optInPhoneNumber,
+  SetSMSAttributes: setSMSAttributes,
+  VerifySMSSandboxPhoneNumber: verifySMSSandboxPhoneNumber,
 };
 
 export const SNS_ACTION_NAMES = Object.keys(ACTIONS);
 
 /**
- * Platform applications, endpoints and SMS are not implemented yet. They answer InvalidAction with a message that
- * says so, rather than a success that did nothing.
+ * Model operations without an action (none today: all 42 have one) answer InvalidAction with a message that says
+ * so, rather than a success that did nothing.
  */
 export const SNS_UNIMPLEMENTED = Object.keys(snsModel.operations).filter((name) => !(name in ACTIONS));
 

@@ -106,7 +106,91 @@ export interface SigningKeyRecord {
   readonly createdAt: number;
 }
 
-export interface SnsStore {
+// ---- Mobile push and SMS: platform applications, endpoints, SMS settings, opt-outs, the SMS sandbox ----
+
+export interface PlatformApplicationRecord {
+  /** `arn:aws:sns:<region>:<account>:app/<PLATFORM>/<name>` */
+  readonly arn: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  /** ADM, APNS, APNS_SANDBOX, BAIDU, GCM, MPNS, WNS */
+  readonly platform: string;
+  /** Every attribute as set, credentials included (GetPlatformApplicationAttributes leaves those out). */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+}
+
+export interface PlatformEndpointRecord {
+  /** `arn:aws:sns:<region>:<account>:endpoint/<PLATFORM>/<app name>/<uuid>` */
+  readonly arn: string;
+  readonly applicationArn: string;
+  readonly token: string;
+  /** Enabled, CustomUserData (and ChannelId, UserId for Baidu); Token is the column above. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+}
+
+/** An account's SMS settings in one region. */
+export interface SmsSettingsRecord {
+  /** As set with SetSMSAttributes. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Whether SMS goes only to verified sandbox numbers. */
+  readonly inSandbox: boolean;
+}
+
+export interface SmsSandboxNumberRecord {
+  readonly accountId: string;
+  readonly region: string;
+  /** E.164, with the leading `+`. */
+  readonly phoneNumber: string;
+  readonly status: 'Pending' | 'Verified';
+  /** The one-time password sent for verification (kept until verified). */
+  readonly oneTimePassword?: string;
+  readonly createdAt: number;
+}
+
+/** Mobile push and SMS storage. Every method is one transaction, as everywhere in the store. */
+export interface SnsMobileStore {
+  /** Creates the application, or replaces the attributes of the one with that ARN (keeping its endpoints). */
+  putPlatformApplication(app: PlatformApplicationRecord): Promise<void>;
+  getPlatformApplication(arn: string): Promise<PlatformApplicationRecord | undefined>;
+  /** Replaces the attributes of an existing application (one deleted meanwhile stays deleted). */
+  updatePlatformApplication(app: PlatformApplicationRecord): Promise<void>;
+  /** The account's applications in the region, in ARN order, after `startAfterArn`. */
+  listPlatformApplications(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<PlatformApplicationRecord[]>;
+  /** Removes the application and every endpoint of it. */
+  deletePlatformApplication(arn: string): Promise<void>;
+
+  /**
+   * Creates the endpoint unless the application already has one with that token: then answers the existing one
+   * and `created: false`, without changing it (the caller compares attributes).
+   */
+  createPlatformEndpoint(endpoint: PlatformEndpointRecord): Promise<{ endpoint: PlatformEndpointRecord; created: boolean }>;
+  getPlatformEndpoint(arn: string): Promise<PlatformEndpointRecord | undefined>;
+  listPlatformEndpoints(applicationArn: string, startAfterArn: string | undefined, limit: number): Promise<PlatformEndpointRecord[]>;
+  updatePlatformEndpoint(endpoint: PlatformEndpointRecord): Promise<void>;
+  deletePlatformEndpoint(arn: string): Promise<void>;
+
+  /** The settings, or the defaults (no attributes, `inSandbox` as given) when none were stored. */
+  smsSettings(accountId: string, region: string, defaultInSandbox: boolean): Promise<SmsSettingsRecord>;
+  putSmsSettings(accountId: string, region: string, settings: SmsSettingsRecord): Promise<void>;
+
+  /** Marks the number opted out (what a STOP reply does). */
+  optOutPhoneNumber(accountId: string, region: string, phoneNumber: string): Promise<void>;
+  /** Opts the number back in and remembers when (OptInPhoneNumber works once every 30 days). */
+  optInPhoneNumber(accountId: string, region: string, phoneNumber: string, now: number): Promise<void>;
+  phoneNumberStatus(accountId: string, region: string, phoneNumber: string): Promise<{ optedOut: boolean; optedInAt?: number }>;
+  /** Opted-out numbers in number order, after `startAfter`. */
+  listOptedOutPhoneNumbers(accountId: string, region: string, startAfter: string | undefined, limit: number): Promise<string[]>;
+
+  putSandboxNumber(number: SmsSandboxNumberRecord): Promise<void>;
+  getSandboxNumber(accountId: string, region: string, phoneNumber: string): Promise<SmsSandboxNumberRecord | undefined>;
+  deleteSandboxNumber(accountId: string, region: string, phoneNumber: string): Promise<boolean>;
+  listSandboxNumbers(accountId: string, region: string, startAfter: string | undefined, limit: number): Promise<SmsSandboxNumberRecord[]>;
+}
+
+export interface SnsStore extends SnsMobileStore {
   /** Creates the topic unless one of that ARN exists; answers the existing one then. */
   createTopic(topic: TopicRecord): Promise<{ topic: TopicRecord; created: boolean }>;
   getTopic(arn: string): Promise<TopicRecord | undefined>;

@@ -1,4 +1,5 @@
 import type { CallContext } from '../../core/service.js';
+import { isDirectPublish, publishDirect } from '../direct-publish.js';
 import { snsInvalidParameter } from '../errors.js';
 import { commitPublish, planPublish, preparePublish } from '../publish.js';
 import type { SnsRuntime } from '../runtime.js';
@@ -10,16 +11,12 @@ import type { PublishInput } from '../types.js';
  * written in the same transaction as the publish (see publish.ts).
  */
 export async function publish(rt: SnsRuntime, input: PublishInput, ctx: CallContext) {
-  if (input.PhoneNumber !== undefined) {
-    throw snsInvalidParameter('PhoneNumber Reason: Postbox does not send SMS messages.');
-  }
+  // SMS to a phone number and push to a platform endpoint: see direct-publish.ts.
+  if (isDirectPublish(input)) return publishDirect(rt, input, ctx);
   const arn = input.TopicArn ?? input.TargetArn;
   if (arn === undefined) throw snsInvalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
   if (input.TopicArn !== undefined && input.TargetArn !== undefined) {
     throw snsInvalidParameter('TopicArn Reason: Only one of TopicArn or TargetArn may be specified');
-  }
-  if (input.TargetArn !== undefined && !/^arn:aws[a-z-]*:sns:[^:]+:\d{12}:[^:/]+$/.test(input.TargetArn)) {
-    throw snsInvalidParameter('TargetArn Reason: Postbox does not deliver to platform application endpoints.');
   }
   const topic = await resolveTopic(rt, ctx, arn, input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn');
   const prepared = preparePublish(topic, input);

@@ -296,6 +296,59 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX events_partner_sources_customer ON events_partner_sources (account_id, region, name);
   `,
+
+  // 8: SNS mobile push and SMS — platform applications and their endpoints, per-account SMS settings, phone-number
+  // opt-outs and SMS sandbox destination numbers.
+  `
+  CREATE TABLE sns_platform_applications (
+    arn TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_platform_applications_list ON sns_platform_applications (account_id, region, arn);
+
+  CREATE TABLE sns_platform_endpoints (
+    arn TEXT PRIMARY KEY,
+    application_arn TEXT NOT NULL,
+    token TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sns_platform_endpoints_list ON sns_platform_endpoints (application_arn, arn);
+  CREATE INDEX sns_platform_endpoints_token ON sns_platform_endpoints (application_arn, token);
+
+  CREATE TABLE sns_sms_settings (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    in_sandbox INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region)
+  ) WITHOUT ROWID;
+
+  -- A row per phone number that was ever opted out or in; opted_in_at enforces OptInPhoneNumber's 30-day rule.
+  CREATE TABLE sns_sms_phone_numbers (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    opted_out INTEGER NOT NULL,
+    opted_in_at INTEGER,
+    PRIMARY KEY (account_id, region, phone_number)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sns_sms_sandbox_numbers (
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    status TEXT NOT NULL,
+    one_time_password TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, region, phone_number)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): void {

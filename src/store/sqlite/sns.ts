@@ -4,7 +4,11 @@ import type {
   FanoutDelivery,
   PublishOutcome,
   PublishRequest,
+  PlatformApplicationRecord,
+  PlatformEndpointRecord,
   SigningKeyRecord,
+  SmsSandboxNumberRecord,
+  SmsSettingsRecord,
   SnsStore,
   SubscriptionEffects,
   SubscriptionRecord,
@@ -12,6 +16,7 @@ import type {
 } from '../sns-contract.js';
 import { SqliteDeliveryLog } from './delivery-log.js';
 import type { GroupCommit } from './group-commit.js';
+import { SqliteSnsMobile } from './sns-mobile.js';
 
 /** FIFO topic sequence numbers: 20 digits, increasing per topic, as AWS's look. */
 const topicSequenceNumber = (n: number): string => (10n ** 19n + BigInt(n)).toString();
@@ -313,6 +318,73 @@ export class SqliteSnsStore implements SnsStore {
   deleteExpiredDedup(now: number): Promise<void> {
     return this.group.write(() => void this.s.deleteExpiredDedup.run(now));
   }
+
+  // ---- Mobile push and SMS (SnsMobileStore): implemented in sns-mobile.ts, on this database and group commit ----
+  private mobileStore: SqliteSnsMobile | undefined;
+  private get mobile(): SqliteSnsMobile {
+    return (this.mobileStore ??= new SqliteSnsMobile(this.db, this.group));
+  }
+  putPlatformApplication(app: PlatformApplicationRecord) {
+    return this.mobile.putPlatformApplication(app);
+  }
+  getPlatformApplication(arn: string) {
+    return this.mobile.getPlatformApplication(arn);
+  }
+  updatePlatformApplication(app: PlatformApplicationRecord) {
+    return this.mobile.updatePlatformApplication(app);
+  }
+  listPlatformApplications(accountId: string, region: string, startAfterArn: string | undefined, limit: number) {
+    return this.mobile.listPlatformApplications(accountId, region, startAfterArn, limit);
+  }
+  deletePlatformApplication(arn: string) {
+    return this.mobile.deletePlatformApplication(arn);
+  }
+  createPlatformEndpoint(endpoint: PlatformEndpointRecord) {
+    return this.mobile.createPlatformEndpoint(endpoint);
+  }
+  getPlatformEndpoint(arn: string) {
+    return this.mobile.getPlatformEndpoint(arn);
+  }
+  listPlatformEndpoints(applicationArn: string, startAfterArn: string | undefined, limit: number) {
+    return this.mobile.listPlatformEndpoints(applicationArn, startAfterArn, limit);
+  }
+  updatePlatformEndpoint(endpoint: PlatformEndpointRecord) {
+    return this.mobile.updatePlatformEndpoint(endpoint);
+  }
+  deletePlatformEndpoint(arn: string) {
+    return this.mobile.deletePlatformEndpoint(arn);
+  }
+  smsSettings(accountId: string, region: string, defaultInSandbox: boolean) {
+    return this.mobile.smsSettings(accountId, region, defaultInSandbox);
+  }
+  putSmsSettings(accountId: string, region: string, settings: SmsSettingsRecord) {
+    return this.mobile.putSmsSettings(accountId, region, settings);
+  }
+  optOutPhoneNumber(accountId: string, region: string, phoneNumber: string) {
+    return this.mobile.optOutPhoneNumber(accountId, region, phoneNumber);
+  }
+  optInPhoneNumber(accountId: string, region: string, phoneNumber: string, now: number) {
+    return this.mobile.optInPhoneNumber(accountId, region, phoneNumber, now);
+  }
+  phoneNumberStatus(accountId: string, region: string, phoneNumber: string) {
+    return this.mobile.phoneNumberStatus(accountId, region, phoneNumber);
+  }
+  listOptedOutPhoneNumbers(accountId: string, region: string, startAfter: string | undefined, limit: number) {
+    return this.mobile.listOptedOutPhoneNumbers(accountId, region, startAfter, limit);
+  }
+  putSandboxNumber(number: SmsSandboxNumberRecord) {
+    return this.mobile.putSandboxNumber(number);
+  }
+  getSandboxNumber(accountId: string, region: string, phoneNumber: string) {
+    return this.mobile.getSandboxNumber(accountId, region, phoneNumber);
+  }
+  deleteSandboxNumber(accountId: string, region: string, phoneNumber: string) {
+    return this.mobile.deleteSandboxNumber(accountId, region, phoneNumber);
+  }
+  listSandboxNumbers(accountId: string, region: string, startAfter: string | undefined, limit: number) {
+    return this.mobile.listSandboxNumbers(accountId, region, startAfter, limit);
+  }
+  // ---- end of mobile push and SMS ----
 
   private remember(topic: TopicRecord): TopicRecord {
     this.topics.set(topic.arn, topic);

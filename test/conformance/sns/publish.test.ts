@@ -279,7 +279,12 @@ describe('publish validation', () => {
       400,
       /^Invalid parameter: MessageDeduplicationId/,
     );
-    await rejects(sns.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'x' })), 'InvalidParameterException', 400);
+    await rejects(
+      sns.send(new PublishCommand({ PhoneNumber: 'not-a-number', Message: 'x' })),
+      'InvalidParameterException',
+      400,
+      'Invalid parameter: PhoneNumber Reason: not-a-number is not valid to publish to',
+    );
   });
 
   test('MaximumMessageSize raises the limit up to 1 MiB (body plus attributes)', async () => {

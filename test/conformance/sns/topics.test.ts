@@ -242,12 +242,12 @@ describe('topics', () => {
     await rejects(sns.send(new PutDataProtectionPolicyCommand({ ResourceArn: arn, DataProtectionPolicy: '{' })), 'InvalidParameterException', 400);
   });
 
-  test('operations not implemented yet answer an error, not a success', async () => {
+  test('mobile push operations are implemented (platform.test.ts covers them): a GCM application needs a credential', async () => {
     await rejects(
-      sns.send(new CreatePlatformApplicationCommand({ Name: 'app', Platform: 'GCM', Attributes: {} })),
-      'InvalidAction',
+      sns.send(new CreatePlatformApplicationCommand({ Name: 'app', Platform: 'GCM', Attributes: { PlatformPrincipal: 'x' } })),
+      'InvalidParameterException',
       400,
-      /not implemented by Postbox/,
+      'Invalid parameter: Attributes Reason: PlatformCredential attribute required',
     );
   });
 });
