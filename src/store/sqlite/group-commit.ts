@@ -17,10 +17,15 @@ export class GroupCommit {
   private open = false;
   private waiters: Waiter[] = [];
 
-  /** `onRollback` runs when a group fails to commit, so callers can drop state derived from its writes. */
+  /**
+   * `onRollback` runs when a group fails to commit, so callers can drop state derived from its writes. `onBegin`
+   * runs once the group holds the write lock, before its first write: the moment to check whether another
+   * connection changed the file since this one last looked.
+   */
   constructor(
     private readonly db: Database,
     private readonly onRollback: () => void = () => {},
+    private readonly onBegin: () => void = () => {},
   ) {}
 
   /** Runs `fn` (a better-sqlite3 transaction function: a savepoint inside the group) and settles after commit. */
@@ -29,6 +34,7 @@ export class GroupCommit {
       this.db.exec('BEGIN IMMEDIATE');
       this.open = true;
       setImmediate(() => this.commit());
+      this.onBegin();
     }
     let result: T;
     try {
