@@ -126,3 +126,18 @@ test('sqlite: a data file from before the in-memory index migrates: messages, th
   assert.ok(got.find((m) => m.body === 'new')!.rowId > 3);
   await store.close();
 });
+
+test('sqlite: deliveries of a fan-out whose transaction fails after them leave nothing in the queue, in memory either', async () => {
+  const store = new SqliteStore({ path: freshFile() });
+  const { queue } = await store.createQueue(queueInput('q'));
+  const events = store.eventsStore();
+  const archived = { archiveArn: 'arn:aws:events:us-east-1:000000000000:archive/a', eventId: 'e1', event: '{}' };
+  await events.commitEvents([{ queue, messages: [message('first', T0)] }], [archived], T0);
+  // An archived event that cannot be stored: it fails after the delivery was written, and the whole call rolls back.
+  const broken = { ...archived, eventId: 'e2', event: null as unknown as string };
+  await assert.rejects(events.commitEvents([{ queue, messages: [message('rolled back', T0)] }], [broken], T0));
+  assert.deepEqual(await store.counts(queue.id, T0), { visible: 1, inflight: 0, delayed: 0 });
+  const got = await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 });
+  assert.deepEqual(got.map((m) => m.body), ['first']);
+  await store.close();
+});

@@ -114,19 +114,10 @@ export class SqliteStore implements Store, AtomicFanout {
 
   /** Each operation's transaction function, built once; inside a commit group each runs as a savepoint. */
   private transactions() {
-    const t = <A extends unknown[], R>(fn: (...args: A) => R) => {
-      const run = this.db.transaction(fn);
-      return (...args: A): R => {
-        try {
-          return run(...args);
-        } catch (err) {
-          // The savepoint rolled back: whatever the operation changed in memory before it failed is undone by
-          // rebuilding the index from the table.
-          this.forgetMessages();
-          throw err;
-        }
-      };
-    };
+    // A transaction that fails rolls back its savepoint, and GroupCommit then calls onRollback: whatever it changed
+    // in memory is undone by rebuilding from the table. (Also when it ran inside the SNS or EventBridge store's
+    // transaction, which fails as a whole.)
+    const t = <A extends unknown[], R>(fn: (...args: A) => R) => this.db.transaction(fn);
     return {
       createQueue: t((q: Omit<QueueRecord, 'id'>) => this.createQueueTx(q)),
       updateQueue: t((q: QueueRecord) => {

@@ -18,7 +18,8 @@ export class GroupCommit {
   private waiters: Waiter[] = [];
 
   /**
-   * `onRollback` runs when a group fails to commit, so callers can drop state derived from its writes. `onBegin`
+   * `onRollback` runs when a group fails to commit, or one write of it fails (its savepoint rolls back), so callers
+   * can drop state derived from those writes. `onBegin`
    * runs once the group holds the write lock, before its first write: the moment to check whether another
    * connection changed the file since this one last looked.
    */
@@ -44,6 +45,8 @@ export class GroupCommit {
       // then nothing of this group will commit, and its waiters must hear so now — before a later write of the
       // same turn runs outside any transaction and commits on its own.
       if (!this.db.inTransaction) this.abandon(err);
+      // Otherwise only this write's savepoint rolled back; state derived from it must go all the same.
+      else this.onRollback();
       return Promise.reject(err);
     }
     return new Promise<T>((resolve, reject) => {
