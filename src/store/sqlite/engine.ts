@@ -65,6 +65,8 @@ export class SqliteStore implements Store, AtomicFanout {
   private readonly tokenPrefix = randomToken(6);
   private tokenCounter = 0;
   private readonly markReceivedStatements = new Map<number, Statement>();
+  private readonly insertStatements = new Map<number, Statement>();
+  private readonly deleteStatements = new Map<number, Statement>();
   /** Per queue, no message expires before this (absent: unknown, look). Kept exact by this process's writes. */
   private readonly earliestExpiry = new Map<number, number>();
   /**
@@ -133,12 +135,12 @@ export class SqliteStore implements Store, AtomicFanout {
         this.s.purgeAttempts.run(id);
       }),
       send: t((queueId: number, messages: NewMessage[], fifo: FifoSendOptions | undefined) =>
-        messages.map((m) => this.insertOne(queueId, m, fifo)),
+        fifo ? messages.map((m) => this.insertOne(queueId, m, fifo)) : this.insertStandard(queueId, messages),
       ),
       sendMany: t((deliveries: FanoutDelivery[]) => this.sendManyInTransaction(deliveries)),
       receive: t((queue: QueueRecord, o: ReceiveOptions) => this.receiveTx(queue, o)),
       deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
-        receipts.map((r) => this.deleteOneTx(queueId, r, now)),
+        this.isStandard(queueId) ? this.deleteStandardTx(queueId, receipts) : receipts.map((r) => this.deleteOneTx(queueId, r, now)),
       ),
       changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number, maxMs: number) =>
         changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxMs)),
@@ -353,7 +355,59 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   private sendManyInTransaction(deliveries: FanoutDelivery[]): SendResult[][] {
-    return deliveries.map((d) => d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)));
+    return deliveries.map((d) => (d.fifo ? d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)) : this.insertStandard(d.queue.id, d.messages)));
+  }
+
+  /** Inserts new messages into a standard queue: up to INSERT_CHUNK rows per statement, then into the index. */
+  private insertStandard(queueId: number, messages: NewMessage[]): SendResult[] {
+    const index = this.indexOf(queueId);
+    const results: SendResult[] = [];
+    for (let at = 0; at < messages.length; at += INSERT_CHUNK) {
+      const n = Math.min(INSERT_CHUNK, messages.length - at);
+      const params: unknown[] = [];
+      const first = this.nextId;
+      for (let i = 0; i < n; i++) {
+        const m = messages[at + i]!;
+        params.push(
+          this.allocateId(),
+          queueId,
+          m.messageId,
+          m.body,
+          m.md5OfBody,
+          m.messageAttributes ?? null,
+          m.md5OfMessageAttributes ?? null,
+          m.systemAttributes ?? null,
+          m.md5OfSystemAttributes ?? null,
+          m.senderId,
+          m.sentAt,
+          m.visibleAt,
+          m.expiresAt,
+          0,
+          null,
+          m.groupId ?? null,
+          m.deduplicationId ?? null,
+          null,
+          m.deadLetterSourceArn ?? null,
+        );
+      }
+      this.statementFor(this.insertStatements, n, () => {
+        const row = `(${Array.from({ length: 19 }, () => '?').join(', ')})`;
+        return `INSERT INTO messages (${INSERT_COLUMNS}) VALUES ${Array.from({ length: n }, () => row).join(', ')}`;
+      }).run(params);
+      for (let i = 0; i < n; i++) {
+        const m = messages[at + i]!;
+        index.add(new IndexedMessage(first + i, m.visibleAt, m.expiresAt, 0, null, null, null), contentOf(m));
+        results.push({ messageId: m.messageId, duplicate: false });
+      }
+    }
+    return results;
+  }
+
+  /** A statement for `n` rows, prepared on first use and kept. */
+  private statementFor(cache: Map<number, Statement>, n: number, sql: () => string): Statement {
+    let stmt = cache.get(n);
+    if (!stmt) cache.set(n, (stmt = this.db.prepare(sql())));
+    return stmt;
   }
 
   /**
@@ -697,18 +751,30 @@ export class SqliteStore implements Store, AtomicFanout {
     return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
   }
 
-  private deleteOneTx(queueId: number, r: ReceiptRef, now: number): ReceiptOutcome {
-    // AWS: a standard queue deletes whatever handle names the message, even that of an earlier receive. (Ids are
-    // never reused, so a handle never names a later message.)
-    const standard = this.isStandard(queueId);
-    if (standard === undefined) return 'gone';
-    if (standard) {
-      const index = this.indexOf(queueId);
+  /**
+   * Deletes from a standard queue: AWS deletes whatever handle names the message, even that of an earlier receive
+   * (ids are never reused, so a handle never names a later message). The rows go in one statement.
+   */
+  private deleteStandardTx(queueId: number, receipts: ReceiptRef[]): ReceiptOutcome[] {
+    const index = this.indexOf(queueId);
+    const ids: number[] = [];
+    const outcomes = receipts.map((r): ReceiptOutcome => {
       const e = index.get(r.rowId);
       if (!e) return 'gone';
-      this.removeStandard(index, e);
+      index.remove(e);
+      ids.push(e.id);
       return 'ok';
+    });
+    for (let at = 0; at < ids.length; at += DELETE_CHUNK) {
+      const n = Math.min(DELETE_CHUNK, ids.length - at);
+      const stmt = this.statementFor(this.deleteStatements, n, () => `DELETE FROM messages WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`);
+      stmt.run(n === ids.length ? ids : ids.slice(at, at + n));
     }
+    return outcomes;
+  }
+
+  /** Deletes from a FIFO queue (or a queue that no longer exists). */
+  private deleteOneTx(queueId: number, r: ReceiptRef, now: number): ReceiptOutcome {
     const row = this.s.getReceiptState.get(r.rowId) as MessageRow | undefined;
     if (!row || row.queue_id !== queueId) return 'gone';
     // AWS: deleting with the handle of an earlier receive still deletes a standard-queue message; a FIFO
@@ -902,6 +968,14 @@ interface ReceiveRun extends ReceiveOptions {
   taken: number[];
 }
 
+/** Rows per multi-row INSERT, and ids per DELETE … IN (…), of standard queues. */
+const INSERT_CHUNK = 10;
+const DELETE_CHUNK = 100;
+const INSERT_COLUMNS =
+  'id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes, md5_system_attributes, ' +
+  'sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id, dedup_id, sequence_number, ' +
+  'dead_letter_source_arn';
+
 /** How many messages a receive may move to the dead-letter queue (or drop) beyond the `max` it takes. */
 const MAX_SKIPPED_PER_RECEIVE = 100;
 
@@ -945,9 +1019,7 @@ function prepare(db: Database.Database) {
     updateQueue: q('UPDATE queues SET attributes = ?, tags = ?, dead_letter_arn = ?, modified_at = ? WHERE id = ?'),
     deleteQueue: q('DELETE FROM queues WHERE id = ?'),
     insertMessage: q(
-      `INSERT INTO messages (id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-         md5_system_attributes, sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id,
-         dedup_id, sequence_number, dead_letter_source_arn)
+      `INSERT INTO messages (${INSERT_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     dataVersion: q('PRAGMA data_version').pluck(),
