@@ -577,6 +577,11 @@ export class SqliteStore implements Store, AtomicFanout {
       // message would otherwise be visible to itself again.
       const e = index.takeVisible(o.now);
       if (!e) break;
+      // Expired beyond what dropExpiredStandard took this time: never returned.
+      if (e.expiresAt <= o.now) {
+        this.removeStandard(index, e);
+        continue;
+      }
       // The dead-letter queue was looked up before this transaction: if it has been deleted since, the message
       // stays here and is received as if the queue had no redrive policy (never moved into a queue that is gone).
       const r = o.redrive;
