@@ -1,6 +1,7 @@
 // `node dist/bench/store-cycle.js [seconds]`: the SQS cycle (send 10 → receive 10 → delete 10) straight against
 // the SQLite store, with no HTTP and no SQS action code in between: what the storage engine alone costs per message.
 // 32 concurrent loops, so group commit batches them as it does under the HTTP benchmark.
+// `--deep N` first fills the queue with N messages, which stay queued under the cycle (as BENCH_DEEP does).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,23 @@ const { queue } = await store.createQueue({
 });
 const body = 'x'.repeat(256);
 const md5 = md5Hex(body);
+const deepAt = process.argv.indexOf('--deep');
+const deep = deepAt > 0 ? Number(process.argv[deepAt + 1]) : 0;
+for (let i = 0; i < deep; i += 10_000) {
+  const t = now();
+  await store.send(
+    queue,
+    Array.from({ length: Math.min(10_000, deep - i) }, () => ({
+      messageId: randomUUID(),
+      body,
+      md5OfBody: md5,
+      senderId: 'AIDA',
+      sentAt: t,
+      visibleAt: t,
+      expiresAt: t + 345_600_000,
+    })),
+  );
+}
 
 let cycled = 0;
 let stop = false;
@@ -68,6 +86,6 @@ await warm;
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 console.log(
-  `${memory ? 'memory' : 'file'}: ${Math.round(n / elapsed).toLocaleString('en')} msg/s, ` +
+  `${memory ? 'memory' : 'file'}${deep ? `, ${deep.toLocaleString('en')} queued` : ''}: ${Math.round(n / elapsed).toLocaleString('en')} msg/s, ` +
     `${(((cpu.user + cpu.system) / n)).toFixed(2)} µs CPU per message`,
 );

@@ -1635,6 +1635,73 @@ export function defineStorePersistence(engineName: string, makeLocation: () => P
       assert.ok(![dlq.id, std.id, fifo.id].includes(afterRestart.id));
     });
 
+    it('a reopened store keeps in-flight and delayed standard messages as they were: receive counts, first receive, visibility, handles', async (location) => {
+      const s1 = await location.open();
+      const dlq = await mustCreate(s1, queueInput('dlq'));
+      const q = await mustCreate(s1, queueInput('q', { deadLetter: dlq }));
+      const redrive = { maxReceiveCount: 2, deadLetterQueue: dlq, sourceArn: arnOf(q), retentionMs: RETENTION_MS };
+      await s1.send(q, [message('inflight', T0), message('twice', T0), message('delayed', T0, { visibleAt: T0 + 5 * MIN })]);
+      // 'twice' is received twice (reaching maxReceiveCount 2), 'inflight' once, each still in flight at the close.
+      const first = await s1.receive(q, recv(T0, 2, { redrive }));
+      assert.deepEqual(sortedBodies(first), ['inflight', 'twice']);
+      const twiceAgain = await receiveOne(s1, q, T0 + VT, { redrive, visibilityTimeoutMs: 10 * MIN });
+      const inflightAgain = twiceAgain.body === 'twice' ? await receiveOne(s1, q, T0 + VT, { redrive }) : twiceAgain;
+      const twice = twiceAgain.body === 'twice' ? twiceAgain : await receiveOne(s1, q, T0 + VT, { redrive, visibilityTimeoutMs: 10 * MIN });
+      assert.equal(twice.receiveCount, 2);
+      assert.equal(inflightAgain.receiveCount, 2);
+      // 'inflight': its visibility extended to T0 + 3 min with the current handle.
+      assert.equal(await s1.changeVisibility(q.id, inflightAgain.rowId, token(inflightAgain), T0 + 3 * MIN, T0 + VT), 'ok');
+      await s1.close();
+
+      const s2 = await location.open();
+      const at = T0 + VT + 1;
+      assert.deepEqual(await s2.counts(q.id, at), { visible: 0, inflight: 2, delayed: 1 });
+      assert.equal(await s2.nextVisibleAt(q.id, at), T0 + 3 * MIN);
+      assert.deepEqual(await s2.receive(q, recv(at, 10, { redrive })), [], 'nothing is visible before its time');
+      // Handles issued before the restart: the current one changes visibility, an earlier one is stale.
+      const stale = first.find((m) => m.body === 'inflight')!;
+      assert.equal(await s2.changeVisibility(q.id, stale.rowId, token(stale), T0 + 4 * MIN, at), 'stale');
+      assert.equal(await s2.changeVisibility(q.id, inflightAgain.rowId, token(inflightAgain), T0 + 4 * MIN, at), 'ok');
+      await s2.close();
+
+      const s3 = await location.open();
+      assert.equal(await s3.nextVisibleAt(q.id, at), T0 + 4 * MIN);
+      // (Without redrive options: 'inflight' has been received twice already.)
+      const later = await s3.receive(q, recv(T0 + 5 * MIN, 10, { visibilityTimeoutMs: 20 * MIN }));
+      assert.deepEqual(sortedBodies(later), ['delayed', 'inflight']);
+      const inflight = later.find((m) => m.body === 'inflight')!;
+      assert.equal(inflight.receiveCount, 3, 'receive counts survive restarts');
+      assert.equal(inflight.firstReceivedAt, T0, 'so does the first receive time');
+      assert.equal(later.find((m) => m.body === 'delayed')!.receiveCount, 1);
+      // 'twice' was visible again at T0 + VT + 10 min with two receives: the next receive moves it to the DLQ.
+      const moved = await s3.receive(q, recv(T0 + VT + 10 * MIN, 10, { redrive }));
+      assert.deepEqual(moved, [], "'twice' is dead-lettered, not returned (the others are in flight)");
+      assert.deepEqual(bodies(await s3.receive(dlq, recv(T0 + VT + 10 * MIN))), ['twice']);
+      assert.deepEqual(await s3.counts(q.id, T0 + VT + 10 * MIN), { visible: 0, inflight: 2, delayed: 0 });
+    });
+
+    it('message row ids are never reused, across restarts too: a handle of a deleted message never names a later one', async (location) => {
+      const s1 = await location.open();
+      const q = await mustCreate(s1, queueInput('q'));
+      await s1.send(q, [message('a', T0), message('b', T0)]);
+      const got = await s1.receive(q, recv(T0));
+      const highest = got.reduce((x, y) => (y.rowId > x.rowId ? y : x));
+      for (const m of got) assert.equal(await s1.deleteMessage(q.id, m.rowId, token(m), T0), 'ok');
+      // The deleted rows were the newest: a new message must still not take their ids.
+      const [c] = await s1.send(q, [message('c', T0)]).then(() => s1.receive(q, recv(T0)));
+      assert.ok(c!.rowId > highest.rowId);
+      assert.equal(await s1.deleteMessage(q.id, c!.rowId, token(c!), T0), 'ok');
+      await s1.close();
+
+      const s2 = await location.open();
+      await s2.send(q, [message('d', T0 + 1)]);
+      assert.equal(await s2.deleteMessage(q.id, highest.rowId, token(highest), T0 + 1), 'gone');
+      assert.equal(await s2.deleteMessage(q.id, c!.rowId, token(c!), T0 + 1), 'gone');
+      const d = await receiveOne(s2, q, T0 + 1);
+      assert.equal(d.body, 'd', 'old handles deleted nothing');
+      assert.ok(d.rowId > c!.rowId);
+    });
+
     // The calls below alternate between the two stores, each awaited before the next: the SQLite engine allows one
     // writing process per file (a second store writing in the same event-loop turn waits on the lock), and caches
     // queue records per store, so queue metadata changed through one store is not seen by the other.

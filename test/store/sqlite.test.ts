@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/engine.js';
+import { migrate, MESSAGES_IN_MEMORY_MIGRATION } from '../../src/store/sqlite/schema.js';
 import { defineStoreContract, defineStorePersistence, message, queueInput, T0 } from './contract-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'postbox-store-'));
@@ -41,5 +43,101 @@ test('sqlite: a file store reports engine "sqlite" and close is idempotent', asy
   const { queue } = await store.createQueue(queueInput('q'));
   await store.send(queue, [message('m', T0)]);
   await store.close();
+  await store.close();
+});
+
+test('sqlite: standard-queue messages beyond the memory budget are read from their rows, intact', async () => {
+  const path = freshFile();
+  // Room for about two messages' content: the rest are indexed without it.
+  const open = () => new SqliteStore({ path, messageCacheBytes: 2_500 });
+  const store = open();
+  const dlq = (await store.createQueue(queueInput('dlq'))).queue;
+  const { queue } = await store.createQueue(queueInput('q'));
+  const attrs = JSON.stringify({ k: { DataType: 'String', StringValue: 'v'.repeat(300) } });
+  const sent = Array.from({ length: 8 }, (_, i) =>
+    message(`${i}:` + 'b'.repeat(700), T0, { messageAttributes: attrs, md5OfMessageAttributes: 'm', groupId: `g${i}`, deadLetterSourceArn: `arn:${i}` }),
+  );
+  await store.send(queue, sent);
+  const check = (
+    got: { messageId: string; body: string; messageAttributes?: string; groupId?: string; deadLetterSourceArn?: string }[],
+    redriven = false,
+  ) => {
+    assert.equal(got.length, 8);
+    for (const m of got) {
+      const s = sent.find((x) => x.messageId === m.messageId)!;
+      assert.equal(m.body, s.body);
+      assert.equal(m.messageAttributes, attrs);
+      assert.equal(m.groupId, s.groupId);
+      assert.equal(m.deadLetterSourceArn, redriven ? undefined : s.deadLetterSourceArn);
+    }
+  };
+  check(await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 }));
+  check(await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 + 1_000 }));
+  await store.close();
+
+  const again = open();
+  assert.equal((await again.sourceArnsOfNext(queue.id, 10, T0 + 2_000)).length, 8);
+  check(await again.receive(queue, { max: 10, visibilityTimeoutMs: 0, now: T0 + 2_000 }));
+  const moved = await again.moveMessages(queue.id, () => ({ queue: dlq, retentionMs: 60_000 }), 10, T0 + 2_000);
+  assert.equal(moved.moved, 8);
+  check(await again.receive(dlq, { max: 10, visibilityTimeoutMs: 1_000, now: T0 + 2_000 }), true);
+  await again.close();
+});
+
+test('sqlite: a send that fails half-way leaves neither rows nor index entries behind', async () => {
+  const store = new SqliteStore({ path: freshFile() });
+  const { queue } = await store.createQueue(queueInput('q'));
+  const bad = { ...message('bad', T0), body: null as unknown as string };
+  await assert.rejects(store.send(queue, [message('good', T0), bad]));
+  assert.deepEqual(await store.counts(queue.id, T0), { visible: 0, inflight: 0, delayed: 0 });
+  assert.deepEqual(await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 }), []);
+  await store.send(queue, [message('after', T0)]);
+  const got = await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 });
+  assert.deepEqual(got.map((m) => m.body), ['after']);
+  await store.close();
+});
+
+test('sqlite: a data file from before the in-memory index migrates: messages, their state and the id high-water mark', async () => {
+  const path = freshFile();
+  const old = new Database(path);
+  migrate(old, MESSAGES_IN_MEMORY_MIGRATION);
+  old.prepare(`INSERT INTO queues (account_id, region, name, fifo, attributes, tags, created_at, modified_at)
+    VALUES ('000000000000', 'us-east-1', 'q', 0, ?, '{}', ?, ?)`).run(JSON.stringify(queueInput('q').attributes), T0, T0);
+  const insert = old.prepare(`INSERT INTO messages (queue_id, message_id, body, md5_body, sender_id, sent_at, visible_at,
+    expires_at, receive_count, first_received_at, received_at, receipt_token) VALUES (1, ?, ?, 'md5', 'AIDA', ?, ?, ?, ?, ?, ?, ?)`);
+  insert.run('m-visible', 'visible', T0, T0, T0 + 86_400_000, 0, null, null, null);
+  insert.run('m-inflight', 'inflight', T0, T0 + 30_000, T0 + 86_400_000, 1, T0, T0, 'tok');
+  insert.run('m-deleted', 'deleted', T0, T0, T0 + 86_400_000, 0, null, null, null);
+  old.prepare("DELETE FROM messages WHERE message_id = 'm-deleted'").run();
+  old.close();
+
+  const store = new SqliteStore({ path });
+  const queue = (await store.getQueueById(1))!;
+  assert.deepEqual(await store.counts(queue.id, T0), { visible: 1, inflight: 1, delayed: 0 });
+  assert.equal(await store.nextVisibleAt(queue.id, T0), T0 + 30_000);
+  // The old handle of the deleted row (id 3) must not reach a new message.
+  await store.send(queue, [message('new', T0)]);
+  assert.equal(await store.deleteMessage(queue.id, 3, 'x', T0), 'gone');
+  const got = await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 + 30_000 });
+  assert.deepEqual(got.map((m) => m.body).sort(), ['inflight', 'new', 'visible']);
+  const inflight = got.find((m) => m.body === 'inflight')!;
+  assert.equal(inflight.receiveCount, 2);
+  assert.equal(inflight.firstReceivedAt, T0);
+  assert.ok(got.find((m) => m.body === 'new')!.rowId > 3);
+  await store.close();
+});
+
+test('sqlite: deliveries of a fan-out whose transaction fails after them leave nothing in the queue, in memory either', async () => {
+  const store = new SqliteStore({ path: freshFile() });
+  const { queue } = await store.createQueue(queueInput('q'));
+  const events = store.eventsStore();
+  const archived = { archiveArn: 'arn:aws:events:us-east-1:000000000000:archive/a', eventId: 'e1', event: '{}' };
+  await events.commitEvents([{ queue, messages: [message('first', T0)] }], [archived], T0);
+  // An archived event that cannot be stored: it fails after the delivery was written, and the whole call rolls back.
+  const broken = { ...archived, eventId: 'e2', event: null as unknown as string };
+  await assert.rejects(events.commitEvents([{ queue, messages: [message('rolled back', T0)] }], [broken], T0));
+  assert.deepEqual(await store.counts(queue.id, T0), { visible: 1, inflight: 0, delayed: 0 });
+  const got = await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 });
+  assert.deepEqual(got.map((m) => m.body), ['first']);
   await store.close();
 });

@@ -23,6 +23,7 @@ import { SqliteEventsStore } from './events.js';
 import { SqliteDeliveryLog } from './delivery-log.js';
 import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
+import { ContentBudget, IndexedMessage, StandardQueueIndex, type MessageContent } from './queue-index.js';
 
 export interface SqliteOptions {
   /** A file path, or `:memory:`. */
@@ -32,7 +33,12 @@ export interface SqliteOptions {
    * operating system holds the written pages. `full`: also fsync each commit, surviving power loss.
    */
   durability?: 'normal' | 'full';
+  /** Bytes of standard-queue message content kept in memory (default 64 MiB); beyond it receives read the rows. */
+  messageCacheBytes?: number;
 }
+
+/** Message ids are reserved in blocks of this many: one small write per block keeps them unique across restarts. */
+const ID_BLOCK = 4_096;
 
 /** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
 const RECEIVE_ATTEMPT_WINDOW_MS = 5 * 60_000;
@@ -59,8 +65,23 @@ export class SqliteStore implements Store, AtomicFanout {
   private readonly tokenPrefix = randomToken(6);
   private tokenCounter = 0;
   private readonly markReceivedStatements = new Map<number, Statement>();
+  private readonly insertStatements = new Map<number, Statement>();
+  private readonly deleteStatements = new Map<number, Statement>();
   /** Per queue, no message expires before this (absent: unknown, look). Kept exact by this process's writes. */
   private readonly earliestExpiry = new Map<number, number>();
+  /**
+   * Standard queues' messages, indexed in memory (see queue-index.ts); empty and `indexed` false after anything
+   * that may have changed the table behind the index's back (a failed commit or savepoint, another connection's
+   * commit): the next operation rebuilds it from the table.
+   */
+  private readonly standard = new Map<number, StandardQueueIndex>();
+  private indexed = false;
+  private readonly budget: ContentBudget;
+  /** The next message id, and the persisted bound below which ids are reserved for this process. */
+  private nextId = 0;
+  private reservedIds = 0;
+  /** SQLite's data_version when this store last looked: it changes when another connection commits. */
+  private dataVersion = 0;
   /** SNS topics and subscriptions on the same database, built on first use (see snsStore). */
   private sns: SqliteSnsStore | undefined;
   /** EventBridge buses, rules and targets on the same database, built on first use (see eventsStore). */
@@ -75,17 +96,29 @@ export class SqliteStore implements Store, AtomicFanout {
     this.db.pragma('foreign_keys = OFF');
     migrate(this.db);
     this.s = prepare(this.db);
-    this.group = new GroupCommit(this.db, () => {
-      this.forgetQueues();
-      this.sns?.forget();
-    });
+    this.budget = new ContentBudget(options.messageCacheBytes ?? 64 * 1024 * 1024);
+    this.group = new GroupCommit(
+      this.db,
+      () => {
+        this.forgetQueues();
+        this.forgetMessages();
+        this.sns?.forget();
+      },
+      () => this.noticeOtherWriters(),
+    );
     this.tx = this.transactions();
+    this.dataVersion = this.s.dataVersion.get() as number;
+    this.seedIds();
+    this.buildIndexes();
   }
 
   private readonly tx: ReturnType<SqliteStore['transactions']>;
 
   /** Each operation's transaction function, built once; inside a commit group each runs as a savepoint. */
   private transactions() {
+    // A transaction that fails rolls back its savepoint, and GroupCommit then calls onRollback: whatever it changed
+    // in memory is undone by rebuilding from the table. (Also when it ran inside the SNS or EventBridge store's
+    // transaction, which fails as a whole.)
     const t = <A extends unknown[], R>(fn: (...args: A) => R) => this.db.transaction(fn);
     return {
       createQueue: t((q: Omit<QueueRecord, 'id'>) => this.createQueueTx(q)),
@@ -95,24 +128,25 @@ export class SqliteStore implements Store, AtomicFanout {
       }),
       deleteQueue: t((id: number) => {
         this.s.deleteQueue.run(id);
-        this.s.purgeMessages.run(id);
+        this.purgeMessages(id);
+        this.standard.delete(id);
         this.s.purgeGroups.run(id);
         this.s.purgeDedup.run(id);
         this.s.purgeAttempts.run(id);
       }),
       send: t((queueId: number, messages: NewMessage[], fifo: FifoSendOptions | undefined) =>
-        messages.map((m) => this.insertOne(queueId, m, fifo)),
+        fifo ? messages.map((m) => this.insertOne(queueId, m, fifo)) : this.insertStandard(queueId, messages),
       ),
       sendMany: t((deliveries: FanoutDelivery[]) => this.sendManyInTransaction(deliveries)),
       receive: t((queue: QueueRecord, o: ReceiveOptions) => this.receiveTx(queue, o)),
       deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
-        receipts.map((r) => this.deleteOneTx(queueId, r, now)),
+        this.isStandard(queueId) ? this.deleteStandardTx(queueId, receipts) : receipts.map((r) => this.deleteOneTx(queueId, r, now)),
       ),
       changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number, maxMs: number) =>
         changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxMs)),
       ),
       purge: t((queueId: number) => {
-        this.s.purgeMessages.run(queueId);
+        this.purgeMessages(queueId);
         this.s.purgeGroups.run(queueId);
       }),
       deleteExpired: t((now: number, limit: number) => this.deleteExpiredTx(now, limit)),
@@ -121,6 +155,103 @@ export class SqliteStore implements Store, AtomicFanout {
           this.moveMessagesTx(sourceQueueId, resolve, limit, now),
       ),
     };
+  }
+
+  /** Forgets the in-memory message index; the next operation that needs it rebuilds it from the table. */
+  private forgetMessages(): void {
+    this.standard.clear();
+    this.budget.used = 0;
+    this.indexed = false;
+    // The reservation written in the failed transaction may be gone: write a new one before the next id is used.
+    this.reservedIds = 0;
+  }
+
+  /**
+   * Another connection committed to the file (a second store on it): everything this store keeps in memory may
+   * be stale, so it is dropped and rebuilt. Checked at the start of each commit group and before reads from
+   * memory; costs one pragma.
+   */
+  private noticeOtherWriters(): void {
+    const v = this.s.dataVersion.get() as number;
+    if (v === this.dataVersion) return;
+    this.dataVersion = v;
+    this.forgetQueues();
+    this.forgetMessages();
+    this.sns?.forget();
+    this.seedIds();
+  }
+
+  /** Ids continue above the persisted reservation and above every row, whichever is higher. */
+  private seedIds(): void {
+    const reserved = this.s.getIdReservation.get() as number;
+    const max = (this.s.maxMessageId.get() as number | null) ?? 0;
+    this.nextId = Math.max(reserved, max + 1);
+    this.reservedIds = reserved;
+  }
+
+  private allocateId(): number {
+    if (this.nextId >= this.reservedIds) {
+      this.reservedIds = this.nextId + ID_BLOCK;
+      this.s.setIdReservation.run(this.reservedIds);
+    }
+    return this.nextId++;
+  }
+
+  /** Builds the index of every standard queue from the table (one pass over the rows of standard queues). */
+  private buildIndexes(): void {
+    this.standard.clear();
+    this.budget.used = 0;
+    const byQueue = new Map<number, IndexedMessage[]>();
+    for (const r of this.s.selectStandardState.iterate() as IterableIterator<unknown[]>) {
+      const queueId = r[1] as number;
+      let list = byQueue.get(queueId);
+      if (!list) byQueue.set(queueId, (list = []));
+      list.push(
+        new IndexedMessage(
+          r[0] as number,
+          r[2] as number,
+          r[3] as number,
+          r[4] as number,
+          r[5] as number | null,
+          r[6] as number | null,
+          r[7] as string | null,
+        ),
+      );
+    }
+    for (const [queueId, list] of byQueue) {
+      const index = new StandardQueueIndex(this.budget);
+      index.addAll(list);
+      this.standard.set(queueId, index);
+    }
+    this.indexed = true;
+  }
+
+  /** The in-memory index of a standard queue (built on first need). */
+  private indexOf(queueId: number): StandardQueueIndex {
+    if (!this.indexed) this.buildIndexes();
+    let index = this.standard.get(queueId);
+    if (!index) this.standard.set(queueId, (index = new StandardQueueIndex(this.budget)));
+    return index;
+  }
+
+  /** Whether the queue is a standard one (true), FIFO (false), or unknown (undefined: it does not exist). */
+  private isStandard(queueId: number): boolean | undefined {
+    let q = this.queuesById.get(queueId);
+    if (!q) {
+      const row = this.s.getQueueById.get(queueId) as QueueRow | undefined;
+      if (!row) return undefined;
+      q = this.remember(toQueue(row));
+    }
+    return !q.fifo;
+  }
+
+  /** Deletes every message of a queue: a standard queue's by primary key from its index, a FIFO queue's by index. */
+  private purgeMessages(queueId: number): void {
+    if (!this.indexed) this.buildIndexes();
+    const index = this.standard.get(queueId);
+    if (index) for (const e of index.clear()) this.s.deleteMessage.run(e.id);
+    this.s.purgeFifoMessages.run(queueId);
+    this.earliestExpiry.delete(queueId);
   }
 
   private nextToken(): string {
@@ -224,7 +355,59 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   private sendManyInTransaction(deliveries: FanoutDelivery[]): SendResult[][] {
-    return deliveries.map((d) => d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)));
+    return deliveries.map((d) => (d.fifo ? d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)) : this.insertStandard(d.queue.id, d.messages)));
+  }
+
+  /** Inserts new messages into a standard queue: up to INSERT_CHUNK rows per statement, then into the index. */
+  private insertStandard(queueId: number, messages: NewMessage[]): SendResult[] {
+    const index = this.indexOf(queueId);
+    const results: SendResult[] = [];
+    for (let at = 0; at < messages.length; at += INSERT_CHUNK) {
+      const n = Math.min(INSERT_CHUNK, messages.length - at);
+      const params: unknown[] = [];
+      const first = this.nextId;
+      for (let i = 0; i < n; i++) {
+        const m = messages[at + i]!;
+        params.push(
+          this.allocateId(),
+          queueId,
+          m.messageId,
+          m.body,
+          m.md5OfBody,
+          m.messageAttributes ?? null,
+          m.md5OfMessageAttributes ?? null,
+          m.systemAttributes ?? null,
+          m.md5OfSystemAttributes ?? null,
+          m.senderId,
+          m.sentAt,
+          m.visibleAt,
+          m.expiresAt,
+          0,
+          null,
+          m.groupId ?? null,
+          m.deduplicationId ?? null,
+          null,
+          m.deadLetterSourceArn ?? null,
+        );
+      }
+      this.statementFor(this.insertStatements, n, () => {
+        const row = `(${Array.from({ length: 19 }, () => '?').join(', ')})`;
+        return `INSERT INTO messages (${INSERT_COLUMNS}) VALUES ${Array.from({ length: n }, () => row).join(', ')}`;
+      }).run(params);
+      for (let i = 0; i < n; i++) {
+        const m = messages[at + i]!;
+        index.add(new IndexedMessage(first + i, m.visibleAt, m.expiresAt, 0, null, null, null), contentOf(m));
+        results.push({ messageId: m.messageId, duplicate: false });
+      }
+    }
+    return results;
+  }
+
+  /** A statement for `n` rows, prepared on first use and kept. */
+  private statementFor(cache: Map<number, Statement>, n: number, sql: () => string): Statement {
+    let stmt = cache.get(n);
+    if (!stmt) cache.set(n, (stmt = this.db.prepare(sql())));
+    return stmt;
   }
 
   /**
@@ -264,11 +447,19 @@ export class SqliteStore implements Store, AtomicFanout {
     return fifo ? { messageId: m.messageId, sequenceNumber: sequenceNumberOf(rowId), duplicate: false } : { messageId: m.messageId, duplicate: false };
   }
 
-  /** Inserts a message row; in a FIFO queue also registers it with its message group. */
+  /**
+   * Inserts a message row; in a FIFO queue also registers it with its message group, in a standard queue with the
+   * queue's in-memory index.
+   */
   private insertRow(queueId: number, m: NewMessage, fifo: boolean, receiveCount = 0, firstReceivedAt: number | null = null): number {
-    const earliest = this.earliestExpiry.get(queueId);
-    if (earliest !== undefined && m.expiresAt < earliest) this.earliestExpiry.set(queueId, m.expiresAt);
-    const info = this.s.insertMessage.run(
+    const index = fifo ? undefined : this.indexOf(queueId);
+    if (fifo) {
+      const earliest = this.earliestExpiry.get(queueId);
+      if (earliest !== undefined && m.expiresAt < earliest) this.earliestExpiry.set(queueId, m.expiresAt);
+    }
+    const rowId = this.allocateId();
+    this.s.insertMessage.run(
+      rowId,
       queueId,
       m.messageId,
       m.body,
@@ -285,11 +476,12 @@ export class SqliteStore implements Store, AtomicFanout {
       firstReceivedAt,
       fifo ? (m.groupId ?? '') : (m.groupId ?? null),
       m.deduplicationId ?? null,
+      fifo ? sequenceNumberOf(rowId) : null,
       m.deadLetterSourceArn ?? null,
     );
-    const rowId = Number(info.lastInsertRowid);
-    if (fifo) {
-      this.s.setSequence.run(sequenceNumberOf(rowId), rowId);
+    if (index) {
+      index.add(new IndexedMessage(rowId, m.visibleAt, m.expiresAt, receiveCount, firstReceivedAt, null, null), contentOf(m));
+    } else {
       // A new group starts at this message; an existing group keeps its head.
       this.s.insertGroup.run(queueId, m.groupId ?? '', m.visibleAt, rowId);
     }
@@ -307,7 +499,7 @@ export class SqliteStore implements Store, AtomicFanout {
       if (repeat) return repeat;
     }
     // Expired rows go first, so that however many there are, they never hide live messages from this receive.
-    this.dropExpired(queue.id, o.now);
+    if (queue.fifo) this.dropExpired(queue.id, o.now);
     const taken = queue.fifo ? this.receiveFifo(queue, o) : this.receiveStandard(queue, o);
     if (queue.fifo && o.attemptId !== undefined && taken.length) {
       this.s.putAttempt.run(
@@ -346,6 +538,17 @@ export class SqliteStore implements Store, AtomicFanout {
     return rows.map(toMessage);
   }
 
+  /** Deletes up to `limit` expired messages of a standard queue, earliest expiry first. */
+  private dropExpiredStandard(index: StandardQueueIndex, now: number, limit = EXPIRED_PER_RECEIVE): number {
+    let dropped = 0;
+    for (let e = index.firstExpired(now); e && dropped < limit; e = index.firstExpired(now)) {
+      this.s.deleteMessage.run(e.id);
+      index.remove(e);
+      dropped++;
+    }
+    return dropped;
+  }
+
   private dropExpired(queueId: number, now: number, limit = EXPIRED_PER_RECEIVE): number {
     // Most receives find nothing expired: skip the query while the queue's earliest expiry is still ahead.
     const earliest = this.earliestExpiry.get(queueId);
@@ -363,29 +566,82 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   private receiveStandard(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
+    const index = this.indexOf(queue.id);
+    this.dropExpiredStandard(index, o.now);
     const out: StoredMessage[] = [];
-    // Rows already looked at: with a visibility timeout of 0 a taken message is still visible to the next round.
-    const seen = new Set<number>();
-    for (let round = 0; round < 4 && out.length < o.max; round++) {
-      const rows = (this.s.selectVisible.all(queue.id, o.now, o.max - out.length + seen.size) as unknown[][]).map(messageRow);
-      let fresh = 0;
-      let taken = 0;
-      for (const row of rows) {
-        if (seen.has(row.id)) continue;
-        seen.add(row.id);
-        fresh++;
-        const message = this.take(queue, row, o);
-        if (message) {
-          out.push(message);
-          taken++;
-        }
-        if (out.length >= o.max) break;
+    const taken: IndexedMessage[] = [];
+    const visibleAt = o.now + o.visibilityTimeoutMs;
+    // Messages moved to the dead-letter queue do not count against `max`, but a receive looks at only so many.
+    for (let looked = 0; out.length < o.max && looked < o.max + MAX_SKIPPED_PER_RECEIVE; looked++) {
+      // Taken out of the visibility order until the end of this receive: with a visibility timeout of 0 a taken
+      // message would otherwise be visible to itself again.
+      const e = index.takeVisible(o.now);
+      if (!e) break;
+      // Expired beyond what dropExpiredStandard took this time: never returned.
+      if (e.expiresAt <= o.now) {
+        this.removeStandard(index, e);
+        continue;
       }
-      // Another round only helps when this one dropped expired or dead-lettered rows.
-      if (fresh === 0 || taken === fresh) break;
+      // The dead-letter queue was looked up before this transaction: if it has been deleted since, the message
+      // stays here and is received as if the queue had no redrive policy (never moved into a queue that is gone).
+      const r = o.redrive;
+      if (r && e.receiveCount >= r.maxReceiveCount && this.queueExists(r.deadLetterQueue.id)) {
+        const m = this.standardMessage(index, e);
+        this.removeStandard(index, e);
+        this.relocate(m, { queue: r.deadLetterQueue, retentionMs: r.retentionMs }, o.now, r.sourceArn, m.receiveCount, m.firstReceivedAt ?? null);
+        r.onMoved?.();
+        continue;
+      }
+      index.countReceive(e);
+      e.firstReceivedAt ??= o.now;
+      e.receivedAt = o.now;
+      e.receiptToken = o.token;
+      e.visibleAt = visibleAt;
+      taken.push(e);
+      o.taken.push(e.id);
+      out.push(this.standardMessage(index, e));
     }
+    for (const e of taken) index.setVisibleAt(e, visibleAt);
     this.markTaken(o);
     return out;
+  }
+
+  /** The contract's view of an indexed message; its content from memory, or from its row (kept if the budget allows). */
+  private standardMessage(index: StandardQueueIndex, e: IndexedMessage): StoredMessage {
+    let c = e.content;
+    if (!c) {
+      const raw = this.s.getMessage.get(e.id) as unknown[] | undefined;
+      if (!raw) throw new Error(`message ${e.id} is indexed but has no row`);
+      c = contentOf(toMessage(messageRow(raw)));
+      index.keepContent(e, c);
+    }
+    const m: StoredMessage = {
+      rowId: e.id,
+      messageId: c.messageId,
+      body: c.body,
+      md5OfBody: c.md5OfBody,
+      senderId: c.senderId,
+      sentAt: c.sentAt,
+      visibleAt: e.visibleAt,
+      expiresAt: e.expiresAt,
+      receiveCount: e.receiveCount,
+    };
+    if (c.messageAttributes !== undefined) m.messageAttributes = c.messageAttributes;
+    if (c.md5OfMessageAttributes !== undefined) m.md5OfMessageAttributes = c.md5OfMessageAttributes;
+    if (c.systemAttributes !== undefined) m.systemAttributes = c.systemAttributes;
+    if (c.md5OfSystemAttributes !== undefined) m.md5OfSystemAttributes = c.md5OfSystemAttributes;
+    if (e.firstReceivedAt !== null) m.firstReceivedAt = e.firstReceivedAt;
+    if (e.receiptToken !== null) m.receiptToken = e.receiptToken;
+    if (c.groupId !== undefined) m.groupId = c.groupId;
+    if (c.deduplicationId !== undefined) m.deduplicationId = c.deduplicationId;
+    if (c.deadLetterSourceArn !== undefined) m.deadLetterSourceArn = c.deadLetterSourceArn;
+    return m;
+  }
+
+  /** Deletes a standard queue's message: its row and its index entry. */
+  private removeStandard(index: StandardQueueIndex, e: IndexedMessage): void {
+    this.s.deleteMessage.run(e.id);
+    index.remove(e);
   }
 
   private receiveFifo(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
@@ -451,7 +707,18 @@ export class SqliteStore implements Store, AtomicFanout {
   private moveRow(row: MessageRow, to: MoveDestination, now: number, sourceArn: string | undefined): void {
     this.s.deleteMessage.run(row.id);
     if (isFifoRow(row) && row.queue_id !== to.queue.id) this.refreshGroup(row.queue_id, row.group_id!, now);
-    const m = toMessage(row);
+    this.relocate(toMessage(row), to, now, sourceArn, row.receive_count, row.first_received_at);
+  }
+
+  /** Inserts a message taken out of another queue (already deleted there) into its destination. */
+  private relocate(
+    m: StoredMessage,
+    to: MoveDestination,
+    now: number,
+    sourceArn: string | undefined,
+    receiveCount: number,
+    firstReceivedAt: number | null,
+  ): void {
     const sentAt = to.queue.fifo ? now : m.sentAt;
     const moved: NewMessage = {
       ...m,
@@ -462,7 +729,7 @@ export class SqliteStore implements Store, AtomicFanout {
     };
     if (sourceArn === undefined) delete moved.deadLetterSourceArn;
     if (to.queue.fifo && moved.groupId === undefined) moved.groupId = '';
-    this.insertRow(to.queue.id, moved, to.queue.fifo, row.receive_count, row.first_received_at);
+    this.insertRow(to.queue.id, moved, to.queue.fifo, receiveCount, firstReceivedAt);
   }
 
   /**
@@ -489,11 +756,30 @@ export class SqliteStore implements Store, AtomicFanout {
     return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
   }
 
-  private deleteOneTx(queueId: number, r: ReceiptRef, now: number): ReceiptOutcome {
-    // Standard queues delete whatever handle names the message (AWS), so one statement does it.
-    if (this.queuesById.get(queueId)?.fifo === false) {
-      return this.s.deleteInQueue.run(r.rowId, queueId).changes ? 'ok' : 'gone';
+  /**
+   * Deletes from a standard queue: AWS deletes whatever handle names the message, even that of an earlier receive
+   * (ids are never reused, so a handle never names a later message). The rows go in one statement.
+   */
+  private deleteStandardTx(queueId: number, receipts: ReceiptRef[]): ReceiptOutcome[] {
+    const index = this.indexOf(queueId);
+    const ids: number[] = [];
+    const outcomes = receipts.map((r): ReceiptOutcome => {
+      const e = index.get(r.rowId);
+      if (!e) return 'gone';
+      index.remove(e);
+      ids.push(e.id);
+      return 'ok';
+    });
+    for (let at = 0; at < ids.length; at += DELETE_CHUNK) {
+      const n = Math.min(DELETE_CHUNK, ids.length - at);
+      const stmt = this.statementFor(this.deleteStatements, n, () => `DELETE FROM messages WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`);
+      stmt.run(n === ids.length ? ids : ids.slice(at, at + n));
     }
+    return outcomes;
+  }
+
+  /** Deletes from a FIFO queue (or a queue that no longer exists). */
+  private deleteOneTx(queueId: number, r: ReceiptRef, now: number): ReceiptOutcome {
     const row = this.s.getReceiptState.get(r.rowId) as MessageRow | undefined;
     if (!row || row.queue_id !== queueId) return 'gone';
     // AWS: deleting with the handle of an earlier receive still deletes a standard-queue message; a FIFO
@@ -525,6 +811,18 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number, maxMs: number): ReceiptOutcome {
+    const standard = this.isStandard(queueId);
+    if (standard === undefined) return 'gone';
+    if (standard) {
+      const index = this.indexOf(queueId);
+      const e = index.get(c.rowId);
+      if (!e) return 'gone';
+      if (e.receiptToken !== c.token) return 'stale';
+      if (e.receivedAt !== null && c.visibleAt - e.receivedAt > maxMs) return 'beyondLimit';
+      this.s.setVisibleAt.run(c.visibleAt, c.rowId);
+      index.setVisibleAt(e, c.visibleAt);
+      return 'ok';
+    }
     const row = this.s.getReceiptState.get(c.rowId) as MessageRow | undefined;
     if (!row || row.queue_id !== queueId) return 'gone';
     if (row.receipt_token !== c.token) return 'stale';
@@ -540,6 +838,7 @@ export class SqliteStore implements Store, AtomicFanout {
 
   async counts(queueId: number, now: number): Promise<QueueCounts> {
     return this.group.read(() => {
+      if (this.readsFromMemory(queueId)) return this.indexOf(queueId).counts(now);
       const visible = (this.s.countVisible.get(queueId, now) as { n: number }).n;
       const hidden = this.s.countHidden.get(queueId, now) as { inflight: number | null; delayed: number | null };
       return { visible, inflight: hidden.inflight ?? 0, delayed: hidden.delayed ?? 0 };
@@ -547,7 +846,16 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   async nextVisibleAt(queueId: number, now: number): Promise<number | undefined> {
-    return this.group.read(() => (this.s.nextVisible.get(queueId, now) as { t: number | null } | undefined)?.t ?? undefined);
+    return this.group.read(() => {
+      if (this.readsFromMemory(queueId)) return this.indexOf(queueId).nextVisibleAt(now);
+      return (this.s.nextVisible.get(queueId, now) as { t: number | null } | undefined)?.t ?? undefined;
+    });
+  }
+
+  /** Whether a read of this queue's messages is answered from memory (a standard queue); first checks for other writers. */
+  private readsFromMemory(queueId: number): boolean {
+    this.noticeOtherWriters();
+    return this.isStandard(queueId) === true;
   }
 
   async deleteExpired(now: number, limit: number): Promise<number[]> {
@@ -557,9 +865,9 @@ export class SqliteStore implements Store, AtomicFanout {
   private deleteExpiredTx(now: number, limit: number): number[] {
     const touched: number[] = [];
     let budget = limit;
-    for (const { id } of this.s.allQueueIds.all() as { id: number }[]) {
+    for (const { id, fifo } of this.s.allQueueIds.all() as { id: number; fifo: number }[]) {
       if (budget <= 0) break;
-      const dropped = this.dropExpired(id, now, budget);
+      const dropped = fifo ? this.dropExpired(id, now, budget) : this.dropExpiredStandard(this.indexOf(id), now, budget);
       if (dropped === 0) continue;
       budget -= dropped;
       touched.push(id);
@@ -571,6 +879,10 @@ export class SqliteStore implements Store, AtomicFanout {
 
   async sourceArnsOfNext(queueId: number, limit: number, now: number): Promise<string[]> {
     return this.group.read(() => {
+      if (this.readsFromMemory(queueId)) {
+        const index = this.indexOf(queueId);
+        return [...new Set(index.peekVisible(now, limit).map((e) => this.standardMessage(index, e).deadLetterSourceArn ?? ''))];
+      }
       const rows = (this.s.selectVisible.all(queueId, now, limit) as unknown[][]).map(messageRow);
       return [...new Set(rows.map((r) => r.dead_letter_source_arn ?? ''))];
     });
@@ -592,6 +904,7 @@ export class SqliteStore implements Store, AtomicFanout {
     now: number,
   ): { moved: number; destinations: number[]; blocked: boolean } {
     // Only visible messages move: one in flight still belongs to the consumer holding its receipt handle.
+    if (this.isStandard(sourceQueueId)) return this.moveStandardTx(sourceQueueId, resolve, limit, now);
     const rows = (this.s.selectVisible.all(sourceQueueId, now, limit) as unknown[][]).map(messageRow);
     const destinations = new Set<number>();
     let moved = 0;
@@ -600,6 +913,28 @@ export class SqliteStore implements Store, AtomicFanout {
       if (!to || !this.queueExists(to.queue.id)) return { moved, destinations: [...destinations], blocked: true };
       // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
       this.moveRow({ ...row, receive_count: 0, first_received_at: null }, to, now, undefined);
+      destinations.add(to.queue.id);
+      moved++;
+    }
+    return { moved, destinations: [...destinations], blocked: false };
+  }
+
+  private moveStandardTx(
+    sourceQueueId: number,
+    resolve: (sourceArn: string | undefined) => MoveDestination | undefined,
+    limit: number,
+    now: number,
+  ): { moved: number; destinations: number[]; blocked: boolean } {
+    const index = this.indexOf(sourceQueueId);
+    const destinations = new Set<number>();
+    let moved = 0;
+    for (const e of index.peekVisible(now, limit)) {
+      const m = this.standardMessage(index, e);
+      const to = resolve(m.deadLetterSourceArn);
+      if (!to || !this.queueExists(to.queue.id)) return { moved, destinations: [...destinations], blocked: true };
+      this.removeStandard(index, e);
+      // A message redriven out of a dead-letter queue starts over: no receives, no source ARN.
+      this.relocate(m, to, now, undefined, 0, null);
       destinations.add(to.queue.id);
       moved++;
     }
@@ -638,6 +973,30 @@ interface ReceiveRun extends ReceiveOptions {
   taken: number[];
 }
 
+/** Rows per multi-row INSERT, and ids per DELETE … IN (…), of standard queues. */
+const INSERT_CHUNK = 10;
+const DELETE_CHUNK = 100;
+const INSERT_COLUMNS =
+  'id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes, md5_system_attributes, ' +
+  'sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id, dedup_id, sequence_number, ' +
+  'dead_letter_source_arn';
+
+/** How many messages a receive may move to the dead-letter queue (or drop) beyond the `max` it takes. */
+const MAX_SKIPPED_PER_RECEIVE = 100;
+
+/** The unchanging part of a message, copied (so that the caller's object is not kept). */
+function contentOf(m: NewMessage): MessageContent {
+  const c: MessageContent = { messageId: m.messageId, body: m.body, md5OfBody: m.md5OfBody, senderId: m.senderId, sentAt: m.sentAt };
+  if (m.messageAttributes !== undefined) c.messageAttributes = m.messageAttributes;
+  if (m.md5OfMessageAttributes !== undefined) c.md5OfMessageAttributes = m.md5OfMessageAttributes;
+  if (m.systemAttributes !== undefined) c.systemAttributes = m.systemAttributes;
+  if (m.md5OfSystemAttributes !== undefined) c.md5OfSystemAttributes = m.md5OfSystemAttributes;
+  if (m.groupId !== undefined) c.groupId = m.groupId;
+  if (m.deduplicationId !== undefined) c.deduplicationId = m.deduplicationId;
+  if (m.deadLetterSourceArn !== undefined) c.deadLetterSourceArn = m.deadLetterSourceArn;
+  return c;
+}
+
 const keyOf = (k: QueueKey): string => `${k.accountId}\u0000${k.region}\u0000${k.name}`;
 
 /**
@@ -665,31 +1024,41 @@ function prepare(db: Database.Database) {
     updateQueue: q('UPDATE queues SET attributes = ?, tags = ?, dead_letter_arn = ?, modified_at = ? WHERE id = ?'),
     deleteQueue: q('DELETE FROM queues WHERE id = ?'),
     insertMessage: q(
-      `INSERT INTO messages (queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
-         md5_system_attributes, sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id,
-         dedup_id, dead_letter_source_arn)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (${INSERT_COLUMNS})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    setSequence: q('UPDATE messages SET sequence_number = ? WHERE id = ?'),
+    dataVersion: q('PRAGMA data_version').pluck(),
+    getIdReservation: q('SELECT next_id FROM message_ids').pluck(),
+    setIdReservation: q('UPDATE message_ids SET next_id = ?'),
+    maxMessageId: q('SELECT max(id) FROM messages').pluck(),
+    // Rows of standard queues (no sequence number), for the in-memory index.
+    selectStandardState: q(
+      `SELECT id, queue_id, visible_at, expires_at, receive_count, first_received_at, received_at, receipt_token
+       FROM messages WHERE sequence_number IS NULL`,
+    ).raw(true),
     getMessage: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`).raw(true),
-    selectVisible: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?`).raw(true),
+    // FIFO queues only from here on (the partial indexes cover rows with a sequence number).
+    selectVisible: q(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND visible_at <= ? AND sequence_number IS NOT NULL
+       ORDER BY visible_at LIMIT ?`,
+    ).raw(true),
     getReceiptState: q('SELECT queue_id, receipt_token, visible_at, received_at, group_id, sequence_number FROM messages WHERE id = ?'),
-    deleteInQueue: q('DELETE FROM messages WHERE id = ? AND queue_id = ?'),
     setVisibleAt: q('UPDATE messages SET visible_at = ? WHERE id = ?'),
     deleteMessage: q('DELETE FROM messages WHERE id = ?'),
-    purgeMessages: q('DELETE FROM messages WHERE queue_id = ?'),
-    countVisible: q('SELECT count(*) AS n FROM messages WHERE queue_id = ? AND visible_at <= ?'),
+    purgeFifoMessages: q('DELETE FROM messages WHERE queue_id = ? AND sequence_number IS NOT NULL'),
+    countVisible: q('SELECT count(*) AS n FROM messages WHERE queue_id = ? AND visible_at <= ? AND sequence_number IS NOT NULL'),
     countHidden: q(
       `SELECT sum(receive_count > 0) AS inflight, sum(receive_count = 0) AS delayed
-       FROM messages WHERE queue_id = ? AND visible_at > ?`,
+       FROM messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL`,
     ),
-    nextVisible: q('SELECT min(visible_at) AS t FROM messages WHERE queue_id = ? AND visible_at > ?'),
+    nextVisible: q('SELECT min(visible_at) AS t FROM messages WHERE queue_id = ? AND visible_at > ? AND sequence_number IS NOT NULL'),
     selectExpiredInQueue: q(
-      'SELECT id, queue_id, group_id, sequence_number FROM messages WHERE queue_id = ? AND expires_at <= ? LIMIT ?',
+      `SELECT id, queue_id, group_id, sequence_number FROM messages
+       WHERE queue_id = ? AND expires_at <= ? AND sequence_number IS NOT NULL LIMIT ?`,
     ),
-    allQueueIds: q('SELECT id FROM queues'),
+    allQueueIds: q('SELECT id, fifo FROM queues'),
     queueExists: q('SELECT 1 FROM queues WHERE id = ?'),
-    earliestExpiry: q('SELECT min(expires_at) AS t FROM messages WHERE queue_id = ?'),
+    earliestExpiry: q('SELECT min(expires_at) AS t FROM messages WHERE queue_id = ? AND sequence_number IS NOT NULL'),
     insertGroup: q('INSERT INTO fifo_groups (queue_id, group_id, available_at, head_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     updateGroup: q('UPDATE fifo_groups SET available_at = ?, head_id = ? WHERE queue_id = ? AND group_id = ?'),
     deleteGroup: q('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?'),
@@ -697,8 +1066,14 @@ function prepare(db: Database.Database) {
     selectAvailableGroups: q(
       'SELECT group_id FROM fifo_groups WHERE queue_id = ? AND available_at <= ? ORDER BY available_at, head_id LIMIT ?',
     ),
-    selectGroupHead: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?`).raw(true),
-    selectGroupHeadState: q('SELECT id, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY id LIMIT ?'),
+    selectGroupHead: q(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE queue_id = ? AND group_id = ? AND sequence_number IS NOT NULL
+       ORDER BY id LIMIT ?`,
+    ).raw(true),
+    selectGroupHeadState: q(
+      `SELECT id, visible_at, receive_count FROM messages WHERE queue_id = ? AND group_id = ? AND sequence_number IS NOT NULL
+       ORDER BY id LIMIT ?`,
+    ),
     getDedup: q(
       `SELECT message_id, sequence_number FROM fifo_dedup
        WHERE queue_id = ? AND scope = ? AND dedup_id = ? AND expires_at > ?`,

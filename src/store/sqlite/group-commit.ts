@@ -17,10 +17,16 @@ export class GroupCommit {
   private open = false;
   private waiters: Waiter[] = [];
 
-  /** `onRollback` runs when a group fails to commit, so callers can drop state derived from its writes. */
+  /**
+   * `onRollback` runs when a group fails to commit, or one write of it fails (its savepoint rolls back), so callers
+   * can drop state derived from those writes. `onBegin`
+   * runs once the group holds the write lock, before its first write: the moment to check whether another
+   * connection changed the file since this one last looked.
+   */
   constructor(
     private readonly db: Database,
     private readonly onRollback: () => void = () => {},
+    private readonly onBegin: () => void = () => {},
   ) {}
 
   /** Runs `fn` (a better-sqlite3 transaction function: a savepoint inside the group) and settles after commit. */
@@ -29,6 +35,7 @@ export class GroupCommit {
       this.db.exec('BEGIN IMMEDIATE');
       this.open = true;
       setImmediate(() => this.commit());
+      this.onBegin();
     }
     let result: T;
     try {
@@ -38,6 +45,8 @@ export class GroupCommit {
       // then nothing of this group will commit, and its waiters must hear so now — before a later write of the
       // same turn runs outside any transaction and commits on its own.
       if (!this.db.inTransaction) this.abandon(err);
+      // Otherwise only this write's savepoint rolled back; state derived from it must go all the same.
+      else this.onRollback();
       return Promise.reject(err);
     }
     return new Promise<T>((resolve, reject) => {

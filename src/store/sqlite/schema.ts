@@ -349,11 +349,66 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (account_id, region, phone_number)
   ) WITHOUT ROWID;
   `,
+
+  // 9: standard queues are indexed in memory (src/store/sqlite/queue-index.ts), so the messages table keeps only its
+  // primary key for them: the secondary indexes cover FIFO rows only (those, and only those, carry a sequence
+  // number). Ids are handed out by the engine instead of AUTOINCREMENT, and never reused: message_ids.next_id is
+  // above every id ever used (the engine reserves ids in blocks), so that a receipt handle of a deleted message
+  // never names a later one. The table is rebuilt to drop AUTOINCREMENT; the old high-water mark seeds next_id.
+  `
+  CREATE TABLE message_ids (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    next_id INTEGER NOT NULL
+  );
+  INSERT INTO message_ids (only, next_id)
+    SELECT 1, max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+                  coalesce((SELECT max(id) FROM messages), 0)) + 1;
+
+  CREATE TABLE messages_v2 (
+    id INTEGER PRIMARY KEY,
+    queue_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    md5_body TEXT NOT NULL,
+    attributes TEXT,
+    md5_attributes TEXT,
+    system_attributes TEXT,
+    md5_system_attributes TEXT,
+    sender_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    first_received_at INTEGER,
+    received_at INTEGER,
+    receipt_token TEXT,
+    group_id TEXT,
+    dedup_id TEXT,
+    sequence_number TEXT,
+    dead_letter_source_arn TEXT
+  );
+  INSERT INTO messages_v2 (id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+      md5_system_attributes, sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, received_at,
+      receipt_token, group_id, dedup_id, sequence_number, dead_letter_source_arn)
+    SELECT id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes,
+      md5_system_attributes, sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, received_at,
+      receipt_token, group_id, dedup_id, sequence_number, dead_letter_source_arn
+    FROM messages;
+  DROP TABLE messages;
+  ALTER TABLE messages_v2 RENAME TO messages;
+  -- FIFO: what a receive, the counts and retention look for; a group's messages in order.
+  CREATE INDEX messages_fifo_visible ON messages (queue_id, visible_at) WHERE sequence_number IS NOT NULL;
+  CREATE INDEX messages_fifo_group ON messages (queue_id, group_id, id) WHERE sequence_number IS NOT NULL;
+  CREATE INDEX messages_fifo_expiry ON messages (queue_id, expires_at) WHERE sequence_number IS NOT NULL;
+  `,
 ];
 
-export function migrate(db: Database): void {
+export const MESSAGES_IN_MEMORY_MIGRATION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE messages_v2'));
+
+/** Applies the migrations not yet applied (up to `upTo`, exclusive: tests build databases of earlier versions). */
+export function migrate(db: Database, upTo = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
+  for (let v = current; v < upTo; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
