@@ -150,6 +150,23 @@ describe('postgres engine', () => {
     }
   });
 
+  test('queue updates from several nodes at once are all kept (SELECT ... FOR UPDATE)', async () => {
+    const { stores, done } = await nodes(3);
+    try {
+      const q = (await stores[0]!.createQueue(queueInput('tagged'))).queue;
+      const N = 30;
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          stores[i % 3]!.updateQueue(q.id, (cur) => ({ ...cur, tags: { ...cur.tags, [`node${i % 3}-${i}`]: 'x' }, modifiedAt: T0 + i })),
+        ),
+      );
+      const got = await stores[1]!.getQueueById(q.id);
+      assert.equal(Object.keys(got!.tags).length, N, 'a concurrent update was lost');
+    } finally {
+      await done();
+    }
+  });
+
   test('onMessagesAvailable wakes other nodes on commit, and not for a send that failed', async () => {
     const { stores, done } = await nodes(2);
     try {

@@ -7,6 +7,7 @@ import type {
   MoveDestination,
   MoveTaskRecord,
   NewMessage,
+  QueueChange,
   QueueCounts,
   QueueKey,
   QueueRecord,
@@ -252,15 +253,19 @@ export class PostgresStore implements Store {
     return rows.map(toQueue);
   }
 
-  async updateQueue(q: QueueRecord): Promise<void> {
-    // A queue deleted meanwhile stays deleted: the UPDATE finds no row.
-    await this.runCount(this.pool, this.s.updateQueue, [
-      JSON.stringify(q.attributes),
-      JSON.stringify(q.tags),
-      deadLetterArnOf(q.attributes),
-      q.modifiedAt,
-      q.id,
-    ]);
+  async updateQueue(id: number, change: QueueChange): Promise<QueueRecord | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    return this.tx(async (c) => {
+      // The row lock makes a concurrent update (on any node) wait, then read what this one wrote: no lost update.
+      const [row] = await this.run<QueueRow>(c, this.s.lockQueueForUpdate, [id]);
+      // A queue deleted meanwhile stays deleted.
+      if (!row) return undefined;
+      const current = toQueue(row);
+      const next = change(current);
+      const q: QueueRecord = { ...current, attributes: { ...next.attributes }, tags: { ...next.tags }, modifiedAt: next.modifiedAt };
+      await this.run(c, this.s.updateQueue, [JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id]);
+      return q;
+    });
   }
 
   async deleteQueue(id: number): Promise<void> {
