@@ -10,7 +10,7 @@ import { startHttpServer } from './server/http-server.js';
 import { BusRoutes } from './events/bus-routes.js';
 import type { EventsRuntime } from './events/runtime.js';
 import { eventsService } from './events/service.js';
-import { SqsBackground } from './sqs/background.js';
+import { SQS_BACKGROUND_ROLE, SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
 import { sqsService } from './sqs/service.js';
@@ -19,6 +19,7 @@ import { snsService } from './sns/service.js';
 import { Signer } from './sns/signing.js';
 import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
+import { SoleLeadership, type Leadership } from './store/leadership.js';
 import type { PostgresStore } from './store/postgres/engine.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
@@ -75,6 +76,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
 
   const waiters = new ReceiveWaiters(clock);
   let store: SqliteStore | PostgresStore;
+  // Background work runs on one node at a time: the leader (SQLite: this process, always).
+  let leadership: Leadership = new SoleLeadership();
   if (options.storage && /^postgres(ql)?:\/\//.test(options.storage)) {
     // `?schema=name` picks the schema (default `postbox`), so several Postbox deployments can share a database.
     const url = new URL(options.storage);
@@ -86,6 +89,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     // Several nodes share the database: a send on any node wakes the long polls waiting here.
     pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));
     await pg.listening();
+    leadership = pg.leadership({ onError: (err) => logger.debug({ err }, 'leadership connection') });
     store = pg;
   } else {
     let storagePath = ':memory:';
@@ -109,7 +113,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     kickMoveTasks: () => background?.kick(),
   };
   const sqs = sqsService(rt);
-  background = new SqsBackground(rt);
+  const backgroundLease = leadership.lease(SQS_BACKGROUND_ROLE);
+  background = new SqsBackground(rt, backgroundLease);
 
   // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together.
   // The PostgreSQL engine has no SNS store yet: with it, Postbox serves SQS (and STS) only.
@@ -162,6 +167,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     version: VERSION,
     edition: 'postbox',
     storage: store.engine,
+    // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
+    leader: backgroundLease.held,
     services: { sqs: 'running', ...(sns ? { sns: 'running' } : {}), ...(events ? { events: 'running' } : {}), sts: 'running' },
   });
   let http;
@@ -171,6 +178,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     await store.close();
     throw err;
   }
+  // A node alone on its database takes the lead before its first step (so that move tasks carry on at once).
+  await leadership.settled();
   background.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
@@ -188,6 +197,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         waiters.closeAll();
         await closed;
         await background!.stop();
+        await leadership.close();
         await store.close();
       })();
       return stopping;

@@ -107,6 +107,12 @@ export interface MoveTaskRecord {
   moved: number;
   toMove: number;
   failureReason?: string;
+  /**
+   * When the task last advanced (clock time); unset until its first step. A step kicked outside the regular
+   * rhythm (a task just started, a node just took leadership over) advances only tasks that have never stepped,
+   * so that the rate holds.
+   */
+  steppedAt?: number;
 }
 
 /** What a change to a queue record may replace; the rest of the record (id, key, type, createdAt) is fixed. */

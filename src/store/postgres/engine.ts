@@ -20,6 +20,7 @@ import type {
 } from '../contract.js';
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
 import { ChannelListener } from './notify.js';
+import { PostgresLeadership, type PostgresLeadershipOptions } from './leadership.js';
 import { migrate } from './schema.js';
 import { statements, type Statement, type Statements } from './sql.js';
 
@@ -112,6 +113,7 @@ export class PostgresStore implements Store {
   private tokenCounter = 0;
   private readonly listeners = new Set<(queueId: number | undefined) => void>();
   private listener: ChannelListener | undefined;
+  private leaders: PostgresLeadership | undefined;
   private closed = false;
 
   constructor(options: PostgresOptions) {
@@ -889,9 +891,23 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Leader election among the nodes sharing this schema (see store/leadership.ts), on a connection of its own.
+   * Built on first use; closed with the store.
+   */
+  leadership(options: PostgresLeadershipOptions = {}): PostgresLeadership {
+    if (this.closed) throw new Error('store is closed');
+    this.leaders ??= new PostgresLeadership({ connectionString: this.options.connectionString }, this.schema, {
+      onError: (err) => this.options.onError?.(err),
+      ...options,
+    });
+    return this.leaders;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.leaders?.close();
     this.listeners.clear();
     await this.listener?.stop();
     await this.pool.end();
