@@ -85,7 +85,12 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     url.searchParams.delete('schema');
     // Loaded only when asked for: the PostgreSQL driver costs tens of milliseconds of start-up.
     const { PostgresStore } = await import('./store/postgres/engine.js');
-    const pg = await PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
+    const pg = await PostgresStore.open({
+      connectionString: url.toString(),
+      ...(schema ? { schema } : {}),
+      onError: (err) => logger.debug({ err }, 'database connection'),
+      onReadinessChange: (r) => (r.ready ? logger.info('database reachable again: ready') : logger.warn({ reason: r.reason }, 'database unreachable: not ready')),
+    });
     // Several nodes share the database: a send on any node wakes the long polls waiting here.
     pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));
     await pg.listening();
@@ -162,15 +167,26 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     { services: [sqs, ...(sns ? [sns] : []), ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
     (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
   );
-  const health = () => ({
-    status: 'ok',
-    version: VERSION,
-    edition: 'postbox',
-    storage: store.engine,
-    // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
-    leader: backgroundLease.held,
-    services: { sqs: 'running', ...(sns ? { sns: 'running' } : {}), ...(events ? { events: 'running' } : {}), sts: 'running' },
-  });
+  // Ready while the storage answers: a load balancer takes a node whose database is unreachable out of rotation
+  // (503) and back in once it answers again; the body says why.
+  const health = () => {
+    const readiness = (store as Store).readiness?.() ?? { ready: true };
+    const running = readiness.ready ? 'running' : 'unavailable';
+    return {
+      status: readiness.ready ? 200 : 503,
+      body: {
+        status: readiness.ready ? 'ok' : 'unavailable',
+        ready: readiness.ready,
+        ...(readiness.reason ? { reason: readiness.reason } : {}),
+        version: VERSION,
+        edition: 'postbox',
+        storage: store.engine,
+        // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
+        leader: backgroundLease.held,
+        services: { sqs: running, ...(sns ? { sns: running } : {}), ...(events ? { events: running } : {}), sts: 'running' },
+      },
+    };
+  };
   let http;
   try {
     http = await startHttpServer({ port: options.port ?? 4566, host: options.host, dispatcher, health, logger });

@@ -131,8 +131,21 @@ export interface MoveDestination {
   retentionMs: number;
 }
 
+/** Whether a node's storage can serve requests now. */
+export interface Readiness {
+  ready: boolean;
+  /** Why not, in words for an operator (absent when ready). */
+  reason?: string;
+}
+
 export interface Store {
   readonly engine: string;
+
+  /**
+   * Engines with a remote database say whether it answers now; the node reports itself unready meanwhile. Absent:
+   * always ready (an embedded file).
+   */
+  readiness?(): Readiness;
 
   createQueue(queue: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }>;
   getQueue(key: QueueKey): Promise<QueueRecord | undefined>;

@@ -11,6 +11,7 @@ import type {
   QueueCounts,
   QueueKey,
   QueueRecord,
+  Readiness,
   ReceiptOutcome,
   ReceiptRef,
   ReceiveOptions,
@@ -21,6 +22,7 @@ import type {
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
 import { ChannelListener } from './notify.js';
 import { PostgresLeadership, type PostgresLeadershipOptions } from './leadership.js';
+import { DatabaseHealth, isConnectionError, storageUnavailable, type DatabaseHealthOptions } from './health.js';
 import { migrate } from './schema.js';
 import { statements, type Statement, type Statements } from './sql.js';
 
@@ -35,6 +37,10 @@ export interface PostgresOptions {
   connectionTimeoutMs?: number;
   /** Errors of idle connections and of the LISTEN connection (a restarting database); default: ignored. */
   onError?: (err: unknown) => void;
+  /** Called when the database becomes unreachable or reachable again (see `readiness`). */
+  onReadinessChange?: (readiness: Readiness) => void;
+  /** How often the database is probed while it answers, and how soon after a failure. */
+  healthProbe?: DatabaseHealthOptions;
 }
 
 /** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
@@ -114,6 +120,7 @@ export class PostgresStore implements Store {
   private readonly listeners = new Set<(queueId: number | undefined) => void>();
   private listener: ChannelListener | undefined;
   private leaders: PostgresLeadership | undefined;
+  private readonly health: DatabaseHealth;
   private closed = false;
 
   constructor(options: PostgresOptions) {
@@ -138,6 +145,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool(config);
     // Without a handler an idle connection's error (the database restarting) would crash the process.
     this.pool.on('error', (err) => this.options.onError?.(err));
+    this.health = new DatabaseHealth(() => this.pool.query('SELECT 1'), (r) => this.options.onReadinessChange?.(r), options.healthProbe);
   }
 
   /** Opens a store: creates and migrates its schema. */
@@ -164,6 +172,34 @@ export class PostgresStore implements Store {
     } finally {
       client.release(broken);
     }
+    if (!this.closed) this.health.start();
+  }
+
+  /**
+   * Ready while the database answers and, once cross-node wake-ups are in use, the LISTEN connection is in place
+   * (without it, long polls here would not hear of sends on other nodes until their wait ends).
+   */
+  readiness(): Readiness {
+    const db = this.health.current;
+    if (!db.ready) return db;
+    if (this.listener && !this.listener.connected) return { ready: false, reason: 'the LISTEN connection (cross-node wake-ups) is reconnecting' };
+    return db;
+  }
+
+  /** Probes the database now; resolves with the resulting readiness. */
+  async checkReadiness(): Promise<Readiness> {
+    await this.health.check();
+    return this.readiness();
+  }
+
+  /**
+   * A failure for want of the database becomes AWS's retryable ServiceUnavailable (and marks the database down);
+   * anything else is the request's own error and passes unchanged.
+   */
+  private translate(err: unknown): unknown {
+    if (!isConnectionError(err) || this.closed) return err;
+    this.health.failed(err);
+    return storageUnavailable();
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -171,17 +207,37 @@ export class PostgresStore implements Store {
   // -------------------------------------------------------------------------------------------------------------
 
   private async run<R extends QueryResultRow = QueryResultRow>(c: Queryable, st: Statement, values: unknown[]): Promise<R[]> {
-    const result = await c.query<R>({ name: st.name, text: st.text, values });
-    return result.rows;
+    try {
+      const result = await c.query<R>({ name: st.name, text: st.text, values });
+      return result.rows;
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
   private async runCount(c: Queryable, st: Statement, values: unknown[]): Promise<number> {
-    const result = await c.query({ name: st.name, text: st.text, values });
-    return result.rowCount ?? 0;
+    try {
+      const result = await c.query({ name: st.name, text: st.text, values });
+      return result.rowCount ?? 0;
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
-  /** Runs `fn` in one transaction on one connection; a deadlock victim runs again. */
+  /**
+   * Runs `fn` in one transaction on one connection; a deadlock victim runs again. A transaction whose connection
+   * dies is not retried here: its COMMIT may or may not have happened, so the client (which gets a retryable
+   * ServiceUnavailable) decides — at-least-once, as with AWS.
+   */
   private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.txAttempts(fn);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private async txAttempts<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken: Error | undefined;
@@ -907,6 +963,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.stop();
     await this.leaders?.close();
     this.listeners.clear();
     await this.listener?.stop();
