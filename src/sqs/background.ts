@@ -22,7 +22,6 @@ export class SqsBackground {
   private stopped = false;
   private cancels: (() => void)[] = [];
   private moveStep: Promise<void> = Promise.resolve();
-
   private unwatch: (() => void) | undefined;
 
   constructor(
@@ -37,11 +36,6 @@ export class SqsBackground {
       this.rt.logger.info({ role: this.lease.role, leader: held }, held ? 'took over background work' : 'background work is elsewhere now');
       if (held) this.kick();
     });
-  }
-
-  /** True while this node runs the background work. */
-  get leading(): boolean {
-    return this.lease.held;
   }
 
   /** Advances move tasks now (a task was just started or cancelled); on a node that is not the leader, nothing. */

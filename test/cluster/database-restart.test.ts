@@ -130,6 +130,7 @@ test('a database restart under load: unready, retryable 503s, ready again, no ac
     body: '{}',
   });
   assert.equal(raw.status, 503);
+  assert.equal(raw.headers.get('x-amzn-query-error'), 'ServiceUnavailable;Receiver');
   assert.match(((await raw.json()) as { __type: string }).__type, /ServiceUnavailable/);
   await sleep(500); // producers and consumers keep knocking
 
