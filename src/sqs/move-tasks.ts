@@ -68,6 +68,11 @@ async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
     }
   }
   if (task.moved >= task.toMove) task.status = 'COMPLETED';
+  // CancelMessageMoveTask may have come in (on this node or another) while this step ran: writing the step's
+  // RUNNING record over its CANCELLING would lose the cancel, so a cancel seen now wins. A cancel landing between
+  // this read and the write can still be lost; closing that gap would take a conditional write in the store.
+  const latest = await rt.store.getMoveTask(task.taskHandle);
+  if (task.status === 'RUNNING' && (latest?.status === 'CANCELLING' || latest?.status === 'CANCELLED')) task.status = 'CANCELLED';
   await rt.store.saveMoveTask(task);
 }
 
