@@ -186,12 +186,6 @@ export class PostgresStore implements Store {
     return db;
   }
 
-  /** Probes the database now; resolves with the resulting readiness. */
-  async checkReadiness(): Promise<Readiness> {
-    await this.health.check();
-    return this.readiness();
-  }
-
   /**
    * A failure for want of the database becomes AWS's retryable ServiceUnavailable (and marks the database down);
    * anything else is the request's own error and passes unchanged.
