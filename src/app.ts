@@ -13,7 +13,7 @@ import type { EventsRuntime } from './events/runtime.js';
 import { eventsService } from './events/service.js';
 import { EventsDelivery } from './events/delivery/deliveries.js';
 import { RuleScheduler } from './events/schedule/scheduler.js';
-import { SqsBackground } from './sqs/background.js';
+import { SQS_BACKGROUND_ROLE, SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
 import { sqsService } from './sqs/service.js';
@@ -26,6 +26,7 @@ import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
 import type { DeliveryLog } from './store/delivery-log-contract.js';
 import { DELIVERIES_PATH, serveDeliveryLog } from './server/delivery-log-endpoint.js';
+import { SoleLeadership, type Leadership } from './store/leadership.js';
 import type { PostgresStore } from './store/postgres/engine.js';
 import { SqliteStore } from './store/sqlite/engine.js';
 import { stsService } from './sts/service.js';
@@ -84,6 +85,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   /** host:port clients reach this server at, for URLs in deliveries no request carries (scheduled rules). */
   let endpointHost = `127.0.0.1:${options.port ?? 4566}`;
   let store: SqliteStore | PostgresStore;
+  // Background work runs on one node at a time: the leader (SQLite: this process, always).
+  let leadership: Leadership = new SoleLeadership();
   if (options.storage && /^postgres(ql)?:\/\//.test(options.storage)) {
     // `?schema=name` picks the schema (default `postbox`), so several Postbox deployments can share a database.
     const url = new URL(options.storage);
@@ -91,10 +94,16 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     url.searchParams.delete('schema');
     // Loaded only when asked for: the PostgreSQL driver costs tens of milliseconds of start-up.
     const { PostgresStore } = await import('./store/postgres/engine.js');
-    const pg = await PostgresStore.open({ connectionString: url.toString(), ...(schema ? { schema } : {}) });
+    const pg = await PostgresStore.open({
+      connectionString: url.toString(),
+      ...(schema ? { schema } : {}),
+      onError: (err) => logger.debug({ err }, 'database connection'),
+      onReadinessChange: (r) => (r.ready ? logger.info('database reachable again: ready') : logger.warn({ reason: r.reason }, 'database unreachable: not ready')),
+    });
     // Several nodes share the database: a send on any node wakes the long polls waiting here.
     pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));
     await pg.listening();
+    leadership = pg.leadership({ onError: (err) => logger.debug({ err }, 'leadership connection') });
     store = pg;
   } else {
     let storagePath = ':memory:';
@@ -118,7 +127,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     kickMoveTasks: () => background?.kick(),
   };
   const sqs = sqsService(rt);
-  background = new SqsBackground(rt);
+  const backgroundLease = leadership.lease(SQS_BACKGROUND_ROLE);
+  background = new SqsBackground(rt, backgroundLease);
 
   // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together.
   // The PostgreSQL engine has no SNS store yet: with it, Postbox serves SQS (and STS) only.
@@ -185,13 +195,26 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     store instanceof SqliteStore ? store.deliveryLog() : undefined,
     (call) => serveSmsControl(snsRt, call, { accountId, region }),
   );
-  const health = () => ({
-    status: 'ok',
-    version: VERSION,
-    edition: 'postbox',
-    storage: store.engine,
-    services: { sqs: 'running', ...(sns ? { sns: 'running' } : {}), ...(events ? { events: 'running' } : {}), sts: 'running' },
-  });
+  // Ready while the storage answers: a load balancer takes a node whose database is unreachable out of rotation
+  // (503) and back in once it answers again; the body says why.
+  const health = () => {
+    const readiness = (store as Store).readiness?.() ?? { ready: true };
+    const running = readiness.ready ? 'running' : 'unavailable';
+    return {
+      status: readiness.ready ? 200 : 503,
+      body: {
+        status: readiness.ready ? 'ok' : 'unavailable',
+        ready: readiness.ready,
+        ...(readiness.reason ? { reason: readiness.reason } : {}),
+        version: VERSION,
+        edition: 'postbox',
+        storage: store.engine,
+        // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
+        leader: backgroundLease.held,
+        services: { sqs: running, ...(sns ? { sns: running } : {}), ...(events ? { events: running } : {}), sts: 'running' },
+      },
+    };
+  };
   let http;
   try {
     http = await startHttpServer({ port: options.port ?? 4566, host: options.host, dispatcher, health, logger });
@@ -199,6 +222,8 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     await store.close();
     throw err;
   }
+  // A node alone on its database takes the lead before its first step (so that move tasks carry on at once).
+  await leadership.settled();
   background.start();
   snsRt?.http.start();
   await eventsRt?.replays?.start();
@@ -225,6 +250,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         await eventsScheduler?.stop();
         await eventsRt?.delivery.stop();
         await eventsRt?.replays?.stop();
+        await leadership.close();
         await store.close();
       })();
       return stopping;

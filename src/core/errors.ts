@@ -26,6 +26,8 @@ export const Errors = {
   // Errors common to AWS services.
   AccessDenied: kind('AccessDenied', 403),
   InternalFailure: kind('InternalFailure', 500, 'InternalFailure', 'Receiver'),
+  // AWS common error: "The request has failed due to a temporary failure of the server." SDKs retry 503s.
+  ServiceUnavailable: kind('ServiceUnavailable', 503, 'ServiceUnavailable', 'Receiver'),
   InvalidAction: kind('InvalidAction', 400),
   UnknownOperation: kind('UnknownOperationException', 400),
   // Not modeled by SQS: AWS answers JSON clients with the Coral exception name and Query clients with the short code.

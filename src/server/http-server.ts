@@ -10,7 +10,8 @@ export interface HttpServerOptions {
   port: number;
   host: string | undefined;
   dispatcher: Dispatcher;
-  health: () => object;
+  /** The health answer: 200 when the node is ready, 503 (with the reason in the body) when it is not. */
+  health: () => { status: number; body: object };
   logger: Logger;
 }
 
@@ -56,8 +57,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && HEALTH_PATHS.has(path)) {
       req.resume();
-      res.writeHead(200, { 'content-type': 'application/json', ...cors });
-      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(options.health()));
+      const health = options.health();
+      res.writeHead(health.status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...cors });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health.body));
       return;
     }
     const body = await readBody(req);

@@ -15,15 +15,21 @@ export function destinationOf(queue: QueueRecord): MoveDestination {
 /**
  * Advances every active message move task by one step: up to MaxNumberOfMessagesPerSecond messages each, from the
  * dead-letter queue to the destination (or back to each message's source queue). Task state lives in the store, so
- * a restarted server carries on.
+ * a restarted server (or the node taking over leadership) carries on; each task advances at most once per step
+ * interval, however often steps are kicked and whichever node runs them.
  */
-export async function stepMoveTasks(rt: SqsRuntime): Promise<boolean> {
+export async function stepMoveTasks(rt: SqsRuntime, options: { onlyNew?: boolean } = {}): Promise<boolean> {
   const tasks = await rt.store.listActiveMoveTasks();
-  for (const task of tasks) await stepTask(rt, task);
+  for (const task of tasks) {
+    // An early step (kicked) leaves tasks already under way to the regular rhythm: their next step is due then.
+    if (options.onlyNew && task.status === 'RUNNING' && task.steppedAt !== undefined) continue;
+    await stepTask(rt, task);
+  }
   return tasks.length > 0;
 }
 
 async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
+  task.steppedAt = rt.clock.now();
   if (task.status === 'CANCELLING') {
     await rt.store.saveMoveTask({ ...task, status: 'CANCELLED' });
     return;
@@ -62,6 +68,11 @@ async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
     }
   }
   if (task.moved >= task.toMove) task.status = 'COMPLETED';
+  // CancelMessageMoveTask may have come in (on this node or another) while this step ran: writing the step's
+  // RUNNING record over its CANCELLING would lose the cancel, so a cancel seen now wins. A cancel landing between
+  // this read and the write can still be lost; closing that gap would take a conditional write in the store.
+  const latest = await rt.store.getMoveTask(task.taskHandle);
+  if (task.status === 'RUNNING' && (latest?.status === 'CANCELLING' || latest?.status === 'CANCELLED')) task.status = 'CANCELLED';
   await rt.store.saveMoveTask(task);
 }
 

@@ -107,15 +107,45 @@ export interface MoveTaskRecord {
   moved: number;
   toMove: number;
   failureReason?: string;
+  /**
+   * When the task last advanced (clock time); unset until its first step. A step kicked outside the regular
+   * rhythm (a task just started, a node just took leadership over) advances only tasks that have never stepped,
+   * so that the rate holds.
+   */
+  steppedAt?: number;
 }
+
+/** What a change to a queue record may replace; the rest of the record (id, key, type, createdAt) is fixed. */
+export type QueueUpdate = Pick<QueueRecord, 'attributes' | 'tags' | 'modifiedAt'>;
+
+/**
+ * A read-modify-write of one queue record: called with the record as it is inside the engine's transaction (after
+ * any concurrent change has committed), it returns what to store. It must be synchronous and depend on nothing but
+ * its argument and its own closure: an engine may call it again when it retries the transaction. Throwing aborts
+ * the update and rejects `updateQueue` with the same error.
+ */
+export type QueueChange = (current: QueueRecord) => QueueUpdate;
 
 export interface MoveDestination {
   queue: QueueRecord;
   retentionMs: number;
 }
 
+/** Whether a node's storage can serve requests now. */
+export interface Readiness {
+  ready: boolean;
+  /** Why not, in words for an operator (absent when ready). */
+  reason?: string;
+}
+
 export interface Store {
   readonly engine: string;
+
+  /**
+   * Engines with a remote database say whether it answers now; the node reports itself unready meanwhile. Absent:
+   * always ready (an embedded file).
+   */
+  readiness?(): Readiness;
 
   createQueue(queue: Omit<QueueRecord, 'id'>): Promise<{ queue: QueueRecord; created: boolean }>;
   getQueue(key: QueueKey): Promise<QueueRecord | undefined>;
@@ -124,7 +154,12 @@ export interface Store {
   listQueues(accountId: string, region: string, prefix: string, startAfter: string | undefined, limit: number): Promise<QueueRecord[]>;
   /** Queues whose RedrivePolicy names `deadLetterArn`, in name order, after `startAfter`. */
   listDeadLetterSources(deadLetterArn: string, startAfter: string | undefined, limit: number): Promise<QueueRecord[]>;
-  updateQueue(queue: QueueRecord): Promise<void>;
+  /**
+   * Changes a queue record atomically: two concurrent updates (on one node or on several) both take effect, the
+   * second one seeing the first one's result. Returns the new record, or undefined when the queue does not exist
+   * (deleted meanwhile: the update does not bring it back).
+   */
+  updateQueue(id: number, change: QueueChange): Promise<QueueRecord | undefined>;
   /** Removes the queue and all its messages. */
   deleteQueue(id: number): Promise<void>;
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { AddPermissionCommand, CreateQueueCommand, GetQueueAttributesCommand, ListQueueTagsCommand, TagQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { startPostbox, type Postbox } from '../../src/index.js';
 import { dropSchema, freshSchema, testDatabase } from '../support/postgres.js';
 import { jsonClient } from '../support/postbox.js';
@@ -64,4 +64,21 @@ test('consumers on both nodes never receive one message twice inside its visibil
   await Promise.all([...clients, ...clients].map(consumer));
   assert.equal(seen.size, total);
   assert.deepEqual([...seen.values()].filter((n) => n > 1), []);
+});
+
+test('TagQueue and AddPermission racing on both nodes keep every change', async () => {
+  const [a, b] = clients as [SQSClient, SQSClient];
+  const { QueueUrl } = await a.send(new CreateQueueCommand({ QueueName: 'contended' }));
+  const calls: Promise<unknown>[] = [];
+  for (let i = 0; i < 20; i++) {
+    const client = i % 2 ? b : a;
+    calls.push(client.send(new TagQueueCommand({ QueueUrl, Tags: { [`tag${i}`]: String(i) } })));
+    if (i < 8) calls.push(client.send(new AddPermissionCommand({ QueueUrl, Label: `grant${i}`, AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] })));
+  }
+  await Promise.all(calls);
+  const { Tags } = await b.send(new ListQueueTagsCommand({ QueueUrl }));
+  assert.equal(Object.keys(Tags ?? {}).length, 20, 'a concurrent TagQueue was lost');
+  const { Attributes } = await a.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy'] }));
+  const policy = JSON.parse(Attributes!['Policy']!) as { Statement: { Sid: string }[] };
+  assert.deepEqual(policy.Statement.map((s) => s.Sid).sort(), Array.from({ length: 8 }, (_, i) => `grant${i}`).sort());
 });

@@ -285,7 +285,13 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
           tags: { keep: '1', added: 'yes' },
           modifiedAt: T0 + MIN,
         };
-        await store.updateQueue(updated);
+        let seen: QueueRecord | undefined;
+        const returned = await store.updateQueue(q.id, (current) => {
+          seen = current;
+          return updated;
+        });
+        assert.deepEqual(seen, q, 'the change is called with the stored record');
+        assert.deepEqual(returned, updated, 'updateQueue returns the new record');
         const got = await store.getQueue(q);
         assert.deepEqual(got, updated);
         assert.equal(got!.id, q.id);
@@ -323,12 +329,64 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
         // SetQueueAttributes racing DeleteQueue: the caller still holds the record it resolved before the delete.
         const q = await mustCreate(store, queueInput('doomed'));
         await store.deleteQueue(q.id);
-        await store.updateQueue({ ...q, attributes: { ...q.attributes, VisibilityTimeout: '99' }, modifiedAt: T0 + 1 }).catch(() => {});
+        let called = false;
+        const result = await store.updateQueue(q.id, (current) => {
+          called = true;
+          return { ...current, attributes: { ...current.attributes, VisibilityTimeout: '99' }, modifiedAt: T0 + 1 };
+        });
+        assert.equal(result, undefined, 'updateQueue answers undefined for a deleted queue');
+        assert.equal(called, false, 'the change is not called for a deleted queue');
         assert.equal(await store.getQueue(q), undefined, 'getQueue');
         assert.equal(await store.getQueueById(q.id), undefined, 'getQueueById');
         assert.deepEqual(await store.listQueues(ACCOUNT, REGION, '', undefined, 10), []);
         const again = await store.createQueue(queueInput('doomed', { at: T0 + 2 }));
         assert.equal(again.created, true, 'the name is free for a new queue');
+      });
+
+      it('concurrent updateQueue calls each see the previous one: no change is lost', async (store) => {
+        // TagQueue, SetQueueAttributes and AddPermission racing each other: a read-then-write outside the engine's
+        // transaction would keep only some of these tags.
+        const q = await mustCreate(store, queueInput('busy', { tags: { base: '0' } }));
+        const N = 25;
+        const results = await Promise.all(
+          Array.from({ length: N }, (_, i) =>
+            store.updateQueue(q.id, (cur) =>
+              i % 5 === 4
+                ? { ...cur, attributes: { ...cur.attributes, [`Attr${i}`]: String(i) }, modifiedAt: T0 + i }
+                : { ...cur, tags: { ...cur.tags, [`k${i}`]: String(i) }, modifiedAt: T0 + i },
+            ),
+          ),
+        );
+        for (const r of results) assert.ok(r, 'every update found the queue');
+        const got = (await store.getQueueById(q.id))!;
+        const wantTags: Record<string, string> = { base: '0' };
+        const wantAttrs: Record<string, string> = { ...q.attributes };
+        for (let i = 0; i < N; i++) {
+          if (i % 5 === 4) wantAttrs[`Attr${i}`] = String(i);
+          else wantTags[`k${i}`] = String(i);
+        }
+        assert.deepEqual(got.tags, wantTags, 'every concurrent tag change is kept');
+        assert.deepEqual(got.attributes, wantAttrs, 'every concurrent attribute change is kept');
+        assert.deepEqual(await store.getQueue(q), got);
+      });
+
+      it('a change that throws leaves the record as it was and rejects with its error', async (store) => {
+        const q = await mustCreate(store, queueInput('guarded', { tags: { a: '1' } }));
+        const refusal = new Error('label exists');
+        await assert.rejects(
+          store.updateQueue(q.id, (cur) => {
+            if (cur.tags['a'] === '1') throw refusal;
+            return { ...cur, tags: {} };
+          }),
+          (err) => err === refusal,
+        );
+        assert.deepEqual(await store.getQueueById(q.id), q);
+        // Other writes of the moment are not affected.
+        await store.send(q, [message('still works', T0)]);
+        const after = await store.updateQueue(q.id, (cur) => ({ ...cur, tags: { ...cur.tags, b: '2' }, modifiedAt: T0 + 5 }));
+        assert.deepEqual(after?.tags, { a: '1', b: '2' });
+        assert.deepEqual((await store.getQueue(q))?.tags, { a: '1', b: '2' });
+        assert.equal((await store.counts(q.id, T0)).visible, 1);
       });
 
       it('queue ids are never reused after deleteQueue', async (store) => {
@@ -373,9 +431,9 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
         const plain = await mustCreate(store, queueInput('plain'));
 
         const { RedrivePolicy: _dropped, ...withoutPolicy } = b.attributes;
-        await store.updateQueue({ ...b, attributes: withoutPolicy, modifiedAt: T0 + 1 });
-        await store.updateQueue({ ...plain, attributes: queueInput('plain', { deadLetter: dlq1 }).attributes, modifiedAt: T0 + 1 });
-        await store.updateQueue({ ...other, attributes: queueInput('other', { deadLetter: dlq1 }).attributes, modifiedAt: T0 + 1 });
+        await store.updateQueue(b.id, (cur) => ({ ...cur, attributes: withoutPolicy, modifiedAt: T0 + 1 }));
+        await store.updateQueue(plain.id, (cur) => ({ ...cur, attributes: queueInput('plain', { deadLetter: dlq1 }).attributes, modifiedAt: T0 + 1 }));
+        await store.updateQueue(other.id, (cur) => ({ ...cur, attributes: queueInput('other', { deadLetter: dlq1 }).attributes, modifiedAt: T0 + 1 }));
         assert.deepEqual(names(await store.listDeadLetterSources(arnOf(dlq1), undefined, 100)), ['other', 'plain', 'src-a']);
         assert.deepEqual(await store.listDeadLetterSources(arnOf(dlq2), undefined, 100), []);
 

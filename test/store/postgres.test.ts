@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/engine.js';
+import { SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { defineStoreContract, defineStorePersistence, fifoMessage, message, queueInput, T0 } from './contract-suite.js';
 import { dropSchema, freshSchema, openScratchStore, openTestStore, testDatabase } from '../support/postgres.js';
 
@@ -71,7 +72,7 @@ describe('postgres engine', () => {
       await client.connect();
       const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
       await client.end();
-      assert.deepEqual(rows.map((r) => r.version), [1]);
+      assert.deepEqual(rows.map((r) => r.version), Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
       // And they share one state.
       const q = (await stores[0]!.createQueue(queueInput('shared'))).queue;
       for (const s of stores) assert.deepEqual(await s.getQueue(q), q);
@@ -145,6 +146,23 @@ describe('postgres engine', () => {
         for (const m of b) assert.equal(await stores[(round + 1) % 3]!.deleteMessage(q.id, m.rowId, m.receiptToken!, now), 'ok');
       }
       assert.equal(received, 46, '3 nodes x 3 groups x 5 messages, and one of the deduplicated sends');
+    } finally {
+      await done();
+    }
+  });
+
+  test('queue updates from several nodes at once are all kept (SELECT ... FOR UPDATE)', async () => {
+    const { stores, done } = await nodes(3);
+    try {
+      const q = (await stores[0]!.createQueue(queueInput('tagged'))).queue;
+      const N = 30;
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          stores[i % 3]!.updateQueue(q.id, (cur) => ({ ...cur, tags: { ...cur.tags, [`node${i % 3}-${i}`]: 'x' }, modifiedAt: T0 + i })),
+        ),
+      );
+      const got = await stores[1]!.getQueueById(q.id);
+      assert.equal(Object.keys(got!.tags).length, N, 'a concurrent update was lost');
     } finally {
       await done();
     }

@@ -1,6 +1,6 @@
 import { AwsError, invalidParameter } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
-import { queueArn, resolveQueue } from '../queue-ref.js';
+import { queueArn, queueDoesNotExist, resolveQueue } from '../queue-ref.js';
 import type { SqsRuntime } from '../runtime.js';
 import type { AddPermissionInput, RemovePermissionInput } from '../types.js';
 
@@ -29,25 +29,30 @@ export async function addPermission(rt: SqsRuntime, input: AddPermissionInput, c
   if (!input.AWSAccountIds?.length) throw new AwsError('MissingParameter', 'The request must contain the parameter AWSAccountIds.');
   if (!input.Actions?.length) throw new AwsError('MissingParameter', 'The request must contain the parameter Actions.');
   const arn = queueArn(queue);
-  const policy: Policy = queue.attributes['Policy']
-    ? (JSON.parse(queue.attributes['Policy']) as Policy)
-    : { Version: '2008-10-17', Id: `${arn}/SQSDefaultPolicy`, Statement: [] };
-  policy.Statement ??= [];
-  if (policy.Statement.some((s) => s.Sid === label)) throw invalidParameter('Label', label, 'Already exists.');
-  if (policy.Statement.length >= MAX_STATEMENTS) {
-    throw new AwsError('OverLimit', `${policy.Statement.length + 1} statements were found, maximum allowed is ${MAX_STATEMENTS}.`);
-  }
   const principals = input.AWSAccountIds.map((id) => `arn:aws:iam::${id}:root`);
   const actions = input.Actions.map((a) => `SQS:${a}`);
-  policy.Statement.push({
-    Sid: label,
-    Effect: 'Allow',
-    Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
-    Action: actions.length === 1 ? actions[0]! : actions,
-    Resource: arn,
+  const modifiedAt = rt.clock.now();
+  // The policy is read and rewritten inside the store's transaction, so concurrent AddPermission and
+  // RemovePermission calls (on any node) each keep the others' statements.
+  const updated = await rt.store.updateQueue(queue.id, (current) => {
+    const policy: Policy = current.attributes['Policy']
+      ? (JSON.parse(current.attributes['Policy']) as Policy)
+      : { Version: '2008-10-17', Id: `${arn}/SQSDefaultPolicy`, Statement: [] };
+    policy.Statement ??= [];
+    if (policy.Statement.some((s) => s.Sid === label)) throw invalidParameter('Label', label, 'Already exists.');
+    if (policy.Statement.length >= MAX_STATEMENTS) {
+      throw new AwsError('OverLimit', `${policy.Statement.length + 1} statements were found, maximum allowed is ${MAX_STATEMENTS}.`);
+    }
+    policy.Statement.push({
+      Sid: label,
+      Effect: 'Allow',
+      Principal: { AWS: principals.length === 1 ? principals[0]! : principals },
+      Action: actions.length === 1 ? actions[0]! : actions,
+      Resource: arn,
+    });
+    return { attributes: { ...current.attributes, Policy: JSON.stringify(policy) }, tags: current.tags, modifiedAt };
   });
-  const attributes = { ...queue.attributes, Policy: JSON.stringify(policy) };
-  await rt.store.updateQueue({ ...queue, attributes, modifiedAt: rt.clock.now() });
+  if (!updated) throw queueDoesNotExist();
   return {};
 }
 
@@ -55,16 +60,20 @@ export async function removePermission(rt: SqsRuntime, input: RemovePermissionIn
   const queue = await resolveQueue(rt.store, ctx, input.QueueUrl);
   const label = input.Label;
   if (!label) throw new AwsError('MissingParameter', 'The request must contain the parameter Label.');
-  const raw = queue.attributes['Policy'];
-  const policy = raw ? (JSON.parse(raw) as Policy) : undefined;
-  const remaining = policy?.Statement?.filter((s) => s.Sid !== label);
-  if (!policy || !remaining || remaining.length === policy.Statement.length) {
-    throw invalidParameter('Label', label, "can't find label.");
-  }
-  // Removing the last statement removes the Policy attribute.
-  const attributes = { ...queue.attributes };
-  if (remaining.length) attributes['Policy'] = JSON.stringify({ ...policy, Statement: remaining });
-  else delete attributes['Policy'];
-  await rt.store.updateQueue({ ...queue, attributes, modifiedAt: rt.clock.now() });
+  const modifiedAt = rt.clock.now();
+  const updated = await rt.store.updateQueue(queue.id, (current) => {
+    const raw = current.attributes['Policy'];
+    const policy = raw ? (JSON.parse(raw) as Policy) : undefined;
+    const remaining = policy?.Statement?.filter((s) => s.Sid !== label);
+    if (!policy || !remaining || remaining.length === policy.Statement.length) {
+      throw invalidParameter('Label', label, "can't find label.");
+    }
+    // Removing the last statement removes the Policy attribute.
+    const attributes = { ...current.attributes };
+    if (remaining.length) attributes['Policy'] = JSON.stringify({ ...policy, Statement: remaining });
+    else delete attributes['Policy'];
+    return { attributes, tags: current.tags, modifiedAt };
+  });
+  if (!updated) throw queueDoesNotExist();
   return {};
 }

@@ -1,5 +1,5 @@
 import type { CallContext } from '../../core/service.js';
-import { resolveQueue } from '../queue-ref.js';
+import { queueDoesNotExist, resolveQueue } from '../queue-ref.js';
 import type { SqsRuntime } from '../runtime.js';
 import { validateTags } from '../tags.js';
 import type { QueueUrlInput, TagQueueInput, UntagQueueInput } from '../types.js';
@@ -10,9 +10,16 @@ export async function tagQueue(rt: SqsRuntime, input: TagQueueInput, ctx: CallCo
   if (!input.Tags || Object.keys(input.Tags).length === 0) {
     throw new AwsError('MissingParameter', 'The request must contain the parameter Tags.');
   }
-  const tags = { ...queue.tags, ...input.Tags };
-  validateTags(tags);
-  await rt.store.updateQueue({ ...queue, tags });
+  const added = input.Tags;
+  validateTags(added);
+  // Merged inside the store's transaction: concurrent TagQueue calls each keep the other's tags. The tag count
+  // limit applies to the merged set.
+  const updated = await rt.store.updateQueue(queue.id, (current) => {
+    const tags = { ...current.tags, ...added };
+    validateTags(tags);
+    return { ...current, tags };
+  });
+  if (!updated) throw queueDoesNotExist();
   return {};
 }
 
@@ -21,9 +28,13 @@ export async function untagQueue(rt: SqsRuntime, input: UntagQueueInput, ctx: Ca
   if (!input.TagKeys || input.TagKeys.length === 0) {
     throw new AwsError('MissingParameter', 'The request must contain the parameter TagKeys.');
   }
-  const tags = { ...queue.tags };
-  for (const key of input.TagKeys) delete tags[key];
-  await rt.store.updateQueue({ ...queue, tags });
+  const keys = input.TagKeys;
+  const updated = await rt.store.updateQueue(queue.id, (current) => {
+    const tags = { ...current.tags };
+    for (const key of keys) delete tags[key];
+    return { ...current, tags };
+  });
+  if (!updated) throw queueDoesNotExist();
   return {};
 }
 

@@ -7,9 +7,11 @@ import type {
   MoveDestination,
   MoveTaskRecord,
   NewMessage,
+  QueueChange,
   QueueCounts,
   QueueKey,
   QueueRecord,
+  Readiness,
   ReceiptOutcome,
   ReceiptRef,
   ReceiveOptions,
@@ -19,6 +21,8 @@ import type {
 } from '../contract.js';
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
 import { ChannelListener } from './notify.js';
+import { PostgresLeadership, type PostgresLeadershipOptions } from './leadership.js';
+import { DatabaseHealth, isConnectionError, storageUnavailable, type DatabaseHealthOptions } from './health.js';
 import { migrate } from './schema.js';
 import { statements, type Statement, type Statements } from './sql.js';
 
@@ -33,6 +37,10 @@ export interface PostgresOptions {
   connectionTimeoutMs?: number;
   /** Errors of idle connections and of the LISTEN connection (a restarting database); default: ignored. */
   onError?: (err: unknown) => void;
+  /** Called when the database becomes unreachable or reachable again (see `readiness`). */
+  onReadinessChange?: (readiness: Readiness) => void;
+  /** How often the database is probed while it answers, and how soon after a failure. */
+  healthProbe?: DatabaseHealthOptions;
 }
 
 /** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
@@ -111,6 +119,8 @@ export class PostgresStore implements Store {
   private tokenCounter = 0;
   private readonly listeners = new Set<(queueId: number | undefined) => void>();
   private listener: ChannelListener | undefined;
+  private leaders: PostgresLeadership | undefined;
+  private readonly health: DatabaseHealth;
   private closed = false;
 
   constructor(options: PostgresOptions) {
@@ -135,6 +145,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool(config);
     // Without a handler an idle connection's error (the database restarting) would crash the process.
     this.pool.on('error', (err) => this.options.onError?.(err));
+    this.health = new DatabaseHealth(() => this.pool.query('SELECT 1'), (r) => this.options.onReadinessChange?.(r), options.healthProbe);
   }
 
   /** Opens a store: creates and migrates its schema. */
@@ -161,6 +172,28 @@ export class PostgresStore implements Store {
     } finally {
       client.release(broken);
     }
+    if (!this.closed) this.health.start();
+  }
+
+  /**
+   * Ready while the database answers and, once cross-node wake-ups are in use, the LISTEN connection is in place
+   * (without it, long polls here would not hear of sends on other nodes until their wait ends).
+   */
+  readiness(): Readiness {
+    const db = this.health.current;
+    if (!db.ready) return db;
+    if (this.listener && !this.listener.connected) return { ready: false, reason: 'the LISTEN connection (cross-node wake-ups) is reconnecting' };
+    return db;
+  }
+
+  /**
+   * A failure for want of the database becomes AWS's retryable ServiceUnavailable (and marks the database down);
+   * anything else is the request's own error and passes unchanged.
+   */
+  private translate(err: unknown): unknown {
+    if (!isConnectionError(err) || this.closed) return err;
+    this.health.failed(err);
+    return storageUnavailable();
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -168,17 +201,37 @@ export class PostgresStore implements Store {
   // -------------------------------------------------------------------------------------------------------------
 
   private async run<R extends QueryResultRow = QueryResultRow>(c: Queryable, st: Statement, values: unknown[]): Promise<R[]> {
-    const result = await c.query<R>({ name: st.name, text: st.text, values });
-    return result.rows;
+    try {
+      const result = await c.query<R>({ name: st.name, text: st.text, values });
+      return result.rows;
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
   private async runCount(c: Queryable, st: Statement, values: unknown[]): Promise<number> {
-    const result = await c.query({ name: st.name, text: st.text, values });
-    return result.rowCount ?? 0;
+    try {
+      const result = await c.query({ name: st.name, text: st.text, values });
+      return result.rowCount ?? 0;
+    } catch (err) {
+      throw this.translate(err);
+    }
   }
 
-  /** Runs `fn` in one transaction on one connection; a deadlock victim runs again. */
+  /**
+   * Runs `fn` in one transaction on one connection; a deadlock victim runs again. A transaction whose connection
+   * dies is not retried here: its COMMIT may or may not have happened, so the client (which gets a retryable
+   * ServiceUnavailable) decides — at-least-once, as with AWS.
+   */
   private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.txAttempts(fn);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  private async txAttempts<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken: Error | undefined;
@@ -252,15 +305,19 @@ export class PostgresStore implements Store {
     return rows.map(toQueue);
   }
 
-  async updateQueue(q: QueueRecord): Promise<void> {
-    // A queue deleted meanwhile stays deleted: the UPDATE finds no row.
-    await this.runCount(this.pool, this.s.updateQueue, [
-      JSON.stringify(q.attributes),
-      JSON.stringify(q.tags),
-      deadLetterArnOf(q.attributes),
-      q.modifiedAt,
-      q.id,
-    ]);
+  async updateQueue(id: number, change: QueueChange): Promise<QueueRecord | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    return this.tx(async (c) => {
+      // The row lock makes a concurrent update (on any node) wait, then read what this one wrote: no lost update.
+      const [row] = await this.run<QueueRow>(c, this.s.lockQueueForUpdate, [id]);
+      // A queue deleted meanwhile stays deleted.
+      if (!row) return undefined;
+      const current = toQueue(row);
+      const next = change(current);
+      const q: QueueRecord = { ...current, attributes: { ...next.attributes }, tags: { ...next.tags }, modifiedAt: next.modifiedAt };
+      await this.run(c, this.s.updateQueue, [JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id]);
+      return q;
+    });
   }
 
   async deleteQueue(id: number): Promise<void> {
@@ -884,9 +941,24 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Leader election among the nodes sharing this schema (see store/leadership.ts), on a connection of its own.
+   * Built on first use; closed with the store.
+   */
+  leadership(options: PostgresLeadershipOptions = {}): PostgresLeadership {
+    if (this.closed) throw new Error('store is closed');
+    this.leaders ??= new PostgresLeadership({ connectionString: this.options.connectionString }, this.schema, {
+      onError: (err) => this.options.onError?.(err),
+      ...options,
+    });
+    return this.leaders;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.stop();
+    await this.leaders?.close();
     this.listeners.clear();
     await this.listener?.stop();
     await this.pool.end();

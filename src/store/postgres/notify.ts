@@ -24,6 +24,11 @@ export class ChannelListener {
     private readonly onError: (err: unknown) => void,
   ) {}
 
+  /** True while LISTEN is in place on a live connection. */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   /** Starts listening (once); resolves when LISTEN is in place, or rejects if the first connection fails. */
   start(): Promise<void> {
     this.stopped = false;

@@ -108,6 +108,16 @@ const MIGRATIONS: string[] = [
   CREATE INDEX move_tasks_source ON {s}.move_tasks (source_arn, started_at);
   CREATE INDEX move_tasks_active ON {s}.move_tasks (started_at) WHERE status IN ('RUNNING', 'CANCELLING');
   `,
+  `
+  -- Queue tables churn: every message row is inserted, updated by each receive and deleted within seconds, so dead
+  -- rows pile up at the front of the receive index, and receives slow down, unless vacuum keeps pace. PostgreSQL's
+  -- default waits for 20 % of a table to be dead — for a table that is nearly empty but busy, far too late.
+  -- Vacuum these after a fixed number of dead rows, without cost-based pauses. (Measured on a server with autovacuum
+  -- off: one VACUUM after 12 s of the benchmark cycle doubled its throughput.)
+  ALTER TABLE {s}.messages SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000, autovacuum_vacuum_cost_delay = 0);
+  ALTER TABLE {s}.fifo_groups SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
+  ALTER TABLE {s}.fifo_dedup SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

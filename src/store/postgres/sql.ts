@@ -54,6 +54,8 @@ export function statements(S: string) {
     ),
     getQueue: st('get_queue', `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues WHERE account_id = $1 AND region = $2 AND name = $3`),
     getQueueById: st('get_queue_by_id', `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues WHERE id = $1`),
+    // Without the lock a read-modify-write would lose a concurrent update (the contract suite checks it).
+    lockQueueForUpdate: st('lock_queue_for_update', `SELECT ${QUEUE_COLUMNS} FROM ${S}.queues WHERE id = $1 FOR UPDATE`),
     lockQueueRow: st('lock_queue_row', `SELECT id FROM ${S}.queues WHERE id = $1 FOR SHARE`),
     listQueues: st(
       'list_queues',

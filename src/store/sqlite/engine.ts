@@ -7,6 +7,7 @@ import type {
   MoveDestination,
   MoveTaskRecord,
   NewMessage,
+  QueueChange,
   QueueCounts,
   QueueKey,
   QueueRecord,
@@ -122,9 +123,15 @@ export class SqliteStore implements Store, AtomicFanout {
     const t = <A extends unknown[], R>(fn: (...args: A) => R) => this.db.transaction(fn);
     return {
       createQueue: t((q: Omit<QueueRecord, 'id'>) => this.createQueueTx(q)),
-      updateQueue: t((q: QueueRecord) => {
-        return this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id)
-          .changes;
+      updateQueue: t((id: number, change: QueueChange): QueueRecord | undefined => {
+        // Read inside the transaction, so the change sees every update committed (or grouped) before it.
+        const row = this.s.getQueueById.get(id) as QueueRow | undefined;
+        if (!row) return undefined;
+        const current = toQueue(row);
+        const next = change(current);
+        const q: QueueRecord = { ...current, attributes: { ...next.attributes }, tags: { ...next.tags }, modifiedAt: next.modifiedAt };
+        this.s.updateQueue.run(JSON.stringify(q.attributes), JSON.stringify(q.tags), deadLetterArnOf(q.attributes), q.modifiedAt, q.id);
+        return q;
       }),
       deleteQueue: t((id: number) => {
         this.s.deleteQueue.run(id);
@@ -328,10 +335,11 @@ export class SqliteStore implements Store, AtomicFanout {
     return this.group.read(() => (this.s.listDeadLetterSources.all(deadLetterArn, startAfter ?? '', limit) as QueueRow[]).map(toQueue));
   }
 
-  async updateQueue(q: QueueRecord): Promise<void> {
-    await this.group.write(() => {
+  async updateQueue(id: number, change: QueueChange): Promise<QueueRecord | undefined> {
+    return this.group.write(() => {
       // A queue deleted meanwhile stays deleted.
-      if (this.tx.updateQueue(q)) this.remember({ ...q, attributes: { ...q.attributes }, tags: { ...q.tags } });
+      const q = this.tx.updateQueue(id, change);
+      return q && this.remember(q);
     });
   }
 
