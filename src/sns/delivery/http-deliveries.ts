@@ -9,7 +9,7 @@
  * SubscriptionConfirmation), x-amz-sns-rawdelivery for raw deliveries, Content-Type from the delivery policy
  * (default `text/plain; charset=UTF-8`) and SNS's User-Agent.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
@@ -139,7 +139,14 @@ export class HttpDeliveries {
       if (wait > 0 && !(await this.sleep(wait))) return { kind: 'retry', at };
     }
 
-    const result = await this.post(job, policy.contentType);
+    let result: PostResult;
+    try {
+      result = await this.post(job, policy.contentType);
+    } catch (err) {
+      // post() is meant never to throw; should it, the attempt is an ordinary failure under the policy, not a job
+      // left hidden to throw again every attempt timeout for the queue's whole retention.
+      result = { outcome: 'retry', reason: `delivery attempt threw: ${(err as Error).message}` };
+    }
     const now = this.o.clock.now();
     if (result.outcome === 'delivered') return { kind: 'done' };
     // Cut short by a shutdown: not the endpoint's failure; the next start tries again at once.
@@ -212,12 +219,20 @@ export class HttpDeliveries {
         finish({ outcome: 'abandoned', reason: 'Postbox is stopping' });
         req.destroy();
       };
-      const req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        res.on('end', () => finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` }));
-        res.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
-      });
+      let req: ClientRequest;
+      try {
+        req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
+          res.resume();
+          const status = res.statusCode ?? 0;
+          res.on('end', () => finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` }));
+          res.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
+        });
+      } catch (err) {
+        // node:http refuses a header it cannot send (a DeliveryPolicy stored before its Content-Type was checked
+        // in full): no retry can fix the request, so it fails for good.
+        resolve({ outcome: 'failed', reason: `request not sent: ${(err as Error).message}` });
+        return;
+      }
       const cancel = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
         finish({ outcome: 'retry', reason: `no response within ${HTTP_TIMEOUT_MS / 1000} seconds` });
         req.destroy();

@@ -385,6 +385,11 @@ describe('delivery policy validation', () => {
     await bad({ http: { defaultHealthyRetryPolicy: { numRetries: 100, minDelayTarget: 3600, maxDelayTarget: 3600 } } }, /total retry time/);
     await bad({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 0 } } }, /maxReceivesPerSecond must be greater than or equal to 1/);
     await bad('{nope', 'Invalid parameter: DeliveryPolicy: failed to parse JSON.');
+    // The whole Content-Type is checked, parameters included: it is sent as a header.
+    for (const type of ['text/plain; charset=UTF-8\r\nX-Injected: 1', 'text/plain; charset=\u00fc', 'application/json\n']) {
+      await bad({ http: { defaultRequestPolicy: { headerContentType: type } } }, 'Invalid parameter: DeliveryPolicy: http.defaultRequestPolicy.headerContentType is not a supported content type');
+    }
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify({ http: { defaultRequestPolicy: { headerContentType: 'text/plain;\tcharset=UTF-8' } } }) }));
     await rejects(
       sns.send(new CreateTopicCommand({ Name: uniqueName('t'), Attributes: { DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 101 } } }) } })),
       'InvalidParameterException',
