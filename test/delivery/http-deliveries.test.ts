@@ -121,4 +121,57 @@ describe('SNS HTTP deliveries', () => {
       await e.stop();
     }
   });
+
+  test('stop() while an attempt is still reading the subscription: no POST is started, and stop does not wait', async () => {
+    const e = await endpoint(() => {}); // never answers
+    let release: (s: SubscriptionRecord) => void = () => {};
+    let reads = 0;
+    const h = await harness(() => {
+      reads++;
+      return new Promise<SubscriptionRecord>((r) => (release = r));
+    });
+    h.http.start();
+    try {
+      await h.publish(e.url);
+      await until(() => reads === 1, 'the attempt reading its subscription');
+      const stopped = h.http.stop();
+      release(subscription(e.url, {}));
+      const outcome = await Promise.race([stopped.then(() => 'stopped'), settle(2_000).then(() => 'still waiting')]);
+      assert.equal(outcome, 'stopped');
+      await settle();
+      assert.equal(e.received.length, 0, 'the POST was not started after stop');
+      assert.equal(await h.pending(), 1, 'the job is kept for the next start');
+    } finally {
+      await h.http.stop();
+      await h.queues.close();
+      await e.stop();
+    }
+  });
+
+  test('a 200 whose body is slow is delivered: settled on the status, never sent again', async () => {
+    const e = await endpoint((_n, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial'); // the rest never comes
+    });
+    const h = await harness(async () => subscription(e.url, {}));
+    h.http.start();
+    try {
+      await h.publish(e.url);
+      await until(() => e.received.length === 1, 'the POST');
+      for (let i = 0; i < 100; i++) {
+        if ((await h.pending()) === 0) break;
+        await settle(10);
+      }
+      assert.equal(await h.pending(), 0, 'done as soon as the status arrived');
+      for (const step of [15_000, 20_000, 60_000]) {
+        h.clock.advance(step);
+        await settle();
+      }
+      assert.equal(e.received.length, 1, 'not retried');
+    } finally {
+      await h.http.stop();
+      await h.queues.close();
+      await e.stop();
+    }
+  });
 });

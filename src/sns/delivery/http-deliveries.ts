@@ -63,6 +63,7 @@ export interface HttpDeliveriesOptions {
 }
 
 type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed' | 'abandoned'; readonly reason: string };
+const ABANDONED: PostResult = { outcome: 'abandoned', reason: 'Postbox is stopping' };
 
 export class HttpDeliveries {
   private queueRecord: Promise<QueueRecord> | undefined;
@@ -71,8 +72,11 @@ export class HttpDeliveries {
   private readonly nextSlot = new Map<string, number>();
   /** Throttle waits in progress, ended early by `stop` (the job is retried at its slot instead). */
   private readonly waits = new Set<() => void>();
-  /** POSTs in progress, abandoned by `stop` so that shutting down never waits for a slow endpoint. */
-  private readonly inFlight = new Set<() => void>();
+  /**
+   * Aborted by `stop`: POSTs awaiting their status are abandoned (and any the attempts in progress would still
+   * start are not made), so that shutting down never waits for a slow endpoint. A new one on each start.
+   */
+  private abort = new AbortController();
   private stopping = false;
 
   constructor(private readonly o: HttpDeliveriesOptions) {
@@ -102,6 +106,7 @@ export class HttpDeliveries {
 
   start(): void {
     this.stopping = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.worker.start();
   }
 
@@ -113,7 +118,7 @@ export class HttpDeliveries {
   stop(): Promise<void> {
     this.stopping = true;
     for (const end of this.waits) end();
-    for (const abandon of this.inFlight) abandon();
+    this.abort.abort();
     return this.worker.stop();
   }
 
@@ -187,8 +192,15 @@ export class HttpDeliveries {
     return slot - now;
   }
 
-  /** One POST with AWS's headers and request timeout (on the injected clock). Never throws. */
+  /**
+   * One POST with AWS's headers and request timeout (on the injected clock). Never throws. The outcome is known as
+   * soon as the status line arrives: the body of the answer is drained separately and counts for nothing, so a 200
+   * whose body is slow (or never ends) is delivered, not retried. `stop` abandons a POST only while its status is
+   * still awaited — through the abort signal, which also covers a POST that starts after `stop`.
+   */
   private post(job: HttpJob, contentType: string): Promise<PostResult> {
+    const signal = this.abort.signal;
+    if (this.stopping || signal.aborted) return Promise.resolve(ABANDONED);
     let url: URL;
     try {
       url = new URL(job.endpoint);
@@ -208,24 +220,23 @@ export class HttpDeliveries {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<PostResult>((resolve) => {
       let settled = false;
+      let cancelTimer = () => {};
       const finish = (r: PostResult) => {
         if (settled) return;
         settled = true;
-        cancel();
-        this.inFlight.delete(abandon);
+        cancelTimer();
         resolve(r);
-      };
-      const abandon = () => {
-        finish({ outcome: 'abandoned', reason: 'Postbox is stopping' });
-        req.destroy();
       };
       let req: ClientRequest;
       try {
-        req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
-          res.resume();
+        req = request(url, { method: 'POST', headers, agent: false, signal }, (res: IncomingMessage) => {
           const status = res.statusCode ?? 0;
-          res.on('end', () => finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` }));
-          res.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
+          finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` });
+          // Drained for the socket's sake only; an answer whose body never ends is cut off after the timeout.
+          res.on('error', () => {});
+          res.resume();
+          const cancelDrain = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => req.destroy());
+          res.on('close', cancelDrain);
         });
       } catch (err) {
         // node:http refuses a header it cannot send (a DeliveryPolicy stored before its Content-Type was checked
@@ -233,12 +244,12 @@ export class HttpDeliveries {
         resolve({ outcome: 'failed', reason: `request not sent: ${(err as Error).message}` });
         return;
       }
-      const cancel = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
+      cancelTimer = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
         finish({ outcome: 'retry', reason: `no response within ${HTTP_TIMEOUT_MS / 1000} seconds` });
         req.destroy();
       });
-      req.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
-      this.inFlight.add(abandon);
+      // Aborted by stop(): the request errors with an AbortError, which is a shutdown, not the endpoint's failure.
+      req.on('error', (err) => finish(signal.aborted ? ABANDONED : { outcome: 'retry', reason: err.message }));
       req.end(job.body);
     });
   }
