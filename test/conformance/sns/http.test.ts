@@ -163,6 +163,47 @@ describe('http subscriptions: confirmation', () => {
     assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: fresh }))).SubscriptionArn!.startsWith(topic));
   });
 
+  test('subscribing again while pending resends the same token: every token sent keeps confirming for three days', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+    await s.waitFor(1);
+    await advance(24 * 3600_000);
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+    await s.waitFor(2, 'the second confirmation');
+    const [first, second] = [s.json(0)['Token'], s.json(1)['Token']];
+    assert.equal(second, first);
+    // Three days from the second request, not the first: a day and a half after the first's three days ran out.
+    await advance(2.5 * 24 * 3600_000);
+    assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: first }))).SubscriptionArn!.startsWith(topic));
+  });
+
+  test('concurrent changes of one subscription do not undo each other', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url, ReturnSubscriptionArn: true }));
+    await s.waitFor(1);
+    const changes: [string, string][] = [
+      ['RawMessageDelivery', 'true'],
+      ['FilterPolicy', JSON.stringify({ color: ['red'] })],
+      ['DeliveryPolicy', JSON.stringify({ healthyRetryPolicy: { numRetries: 5 } })],
+      ['RedrivePolicy', JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:somewhere' })],
+      ['FilterPolicyScope', 'MessageBody'],
+    ];
+    await Promise.all([
+      ...changes.map(([AttributeName, AttributeValue]) => sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName, AttributeValue }))),
+      sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(0)['Token'] })),
+    ]);
+    const a = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    for (const [name, value] of changes) assert.equal(a[name], value, name);
+    assert.equal(a['PendingConfirmation'], 'false');
+    // Removing one attribute leaves the others.
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'RedrivePolicy', AttributeValue: '' }));
+    const b = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    assert.equal(b['RedrivePolicy'], undefined);
+    assert.equal(b['FilterPolicy'], JSON.stringify({ color: ['red'] }));
+  });
+
   test('endpoints must match their protocol', async () => {
     const topic = await newTopic();
     for (const [Protocol, Endpoint] of [['http', 'https://example.com/'], ['https', 'http://example.com/'], ['http', 'not a url'], ['http', '']]) {
@@ -462,19 +503,29 @@ describe('durability', () => {
       const config = {
         topics: [{ name: 'configured', subscriptions: [{ protocol: 'http', endpoint: s.url, attributes: { RawMessageDelivery: 'true' } }] }],
       };
-      let p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
-      await s.waitFor(1, 'the confirmation request');
-      await p.stop();
-      p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
-      await s.waitFor(2, 'a fresh confirmation request');
+      const first = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
+      try {
+        await s.waitFor(1, 'the confirmation request');
+      } finally {
+        await first.stop();
+      }
+      const p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
       const client = snsClient(p.endpoint);
-      const topic = s.json(1)['TopicArn'];
-      const arn = (await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(1)['Token'] }))).SubscriptionArn!;
-      assert.equal((await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!['RawMessageDelivery'], 'true');
-      await client.send(new PublishCommand({ TopicArn: topic, Message: 'configured and confirmed' }));
-      assert.equal((await s.waitFor(3))[2]!.body, 'configured and confirmed');
-      client.destroy();
-      await p.stop();
+      try {
+        await s.waitFor(2, 'a fresh confirmation request');
+        const topic = s.json(1)['TopicArn'];
+        // The same token again: the first, still unexpired, keeps confirming.
+        assert.equal(s.json(1)['Token'], s.json(0)['Token']);
+        const arn = (await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(1)['Token'] }))).SubscriptionArn!;
+        assert.equal((await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!['RawMessageDelivery'], 'true');
+        await client.send(new PublishCommand({ TopicArn: topic, Message: 'configured and confirmed' }));
+        // (A confirmation request the first process was stopped in the middle of may come again before it.)
+        for (let i = 0; i < 200 && !s.received.some((r) => r.body === 'configured and confirmed'); i++) await settle(5);
+        assert.ok(s.received.some((r) => r.body === 'configured and confirmed'), 'the raw notification');
+      } finally {
+        client.destroy();
+        await p.stop();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
