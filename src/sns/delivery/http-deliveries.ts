@@ -46,10 +46,8 @@ export interface HttpJob {
 /** The internal queue's name. */
 const QUEUE_NAME = 'sns-http-deliveries';
 const USER_AGENT = 'Amazon Simple Notification Service Agent';
-/** Longer than an attempt can take (the 15-second request timeout plus a throttle wait), so no job runs twice. */
+/** Longer than an attempt can take (the 15-second request timeout and the store's reads), so no job runs twice. */
 const ATTEMPT_TIMEOUT_MS = 60_000;
-/** A throttled delivery waits at most this long inside its attempt. */
-const THROTTLE_WAIT_MAX_MS = 30_000;
 
 export interface HttpDeliveriesOptions {
   readonly queues: Store;
@@ -70,8 +68,6 @@ export class HttpDeliveries {
   private readonly worker: DeliveryWorker<HttpJob>;
   /** Per subscription, the earliest time its next delivery may start (throttlePolicy.maxReceivesPerSecond). */
   private readonly nextSlot = new Map<string, number>();
-  /** Throttle waits in progress, ended early by `stop` (the job is retried at its slot instead). */
-  private readonly waits = new Set<() => void>();
   /**
    * Aborted by `stop`: POSTs awaiting their status are abandoned (and any the attempts in progress would still
    * start are not made), so that shutting down never waits for a slow endpoint. A new one on each start.
@@ -117,7 +113,6 @@ export class HttpDeliveries {
 
   stop(): Promise<void> {
     this.stopping = true;
-    for (const end of this.waits) end();
     this.abort.abort();
     return this.worker.stop();
   }
@@ -138,10 +133,10 @@ export class HttpDeliveries {
     const policy = effectiveHttpPolicy(topic?.attributes['DeliveryPolicy'], subscriptionPolicy);
 
     if (policy.maxReceivesPerSecond !== undefined) {
-      const wait = this.throttle(job.subscriptionArn, policy.maxReceivesPerSecond);
-      const at = this.o.clock.now() + wait;
-      if (wait > THROTTLE_WAIT_MAX_MS) return { kind: 'retry', at };
-      if (wait > 0 && !(await this.sleep(wait))) return { kind: 'retry', at };
+      // Throttled: the job comes back at the subscription's next free slot, not counted as an attempt, and the
+      // worker's slot goes to another job meanwhile.
+      const slot = this.throttle(job.subscriptionArn, policy.maxReceivesPerSecond);
+      if (slot !== undefined) return { kind: 'defer', at: slot };
     }
 
     let result: PostResult;
@@ -155,7 +150,7 @@ export class HttpDeliveries {
     const now = this.o.clock.now();
     if (result.outcome === 'delivered') return { kind: 'done' };
     // Cut short by a shutdown: not the endpoint's failure; the next start tries again at once.
-    if (result.outcome === 'abandoned') return { kind: 'retry', at: now };
+    if (result.outcome === 'abandoned') return { kind: 'defer', at: now };
     const retriesDone = ctx.attempt - 1;
     if (result.outcome === 'retry' && retriesDone < policy.retry.numRetries) {
       this.o.logger.debug({ subscription: job.subscriptionArn, attempt: ctx.attempt, reason: result.reason }, 'SNS HTTP delivery will be retried');
@@ -169,27 +164,16 @@ export class HttpDeliveries {
     return { kind: 'done' };
   }
 
-  /** Waits on the injected clock; answers false when `stop` cut the wait short. */
-  private sleep(ms: number): Promise<boolean> {
-    if (this.stopping) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const end = (completed: boolean) => {
-        this.waits.delete(stop);
-        cancel();
-        resolve(completed);
-      };
-      const stop = () => end(false);
-      const cancel = this.o.clock.setTimer(ms, () => end(true));
-      this.waits.add(stop);
-    });
-  }
-
-  /** How long this delivery must wait for its subscription's rate (and takes its slot). */
-  private throttle(subscriptionArn: string, perSecond: number): number {
+  /**
+   * Takes the subscription's delivery slot (throttlePolicy.maxReceivesPerSecond) if it is free now; else answers
+   * when it will be, without taking it (the deferred job competes for it again then).
+   */
+  private throttle(subscriptionArn: string, perSecond: number): number | undefined {
     const now = this.o.clock.now();
-    const slot = Math.max(now, this.nextSlot.get(subscriptionArn) ?? 0);
-    this.nextSlot.set(subscriptionArn, slot + 1000 / perSecond);
-    return slot - now;
+    const next = this.nextSlot.get(subscriptionArn) ?? 0;
+    if (next > now) return next;
+    this.nextSlot.set(subscriptionArn, now + 1000 / perSecond);
+    return undefined;
   }
 
   /**

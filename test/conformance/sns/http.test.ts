@@ -408,6 +408,38 @@ describe('http subscriptions: retries and dead letters', () => {
   });
 });
 
+describe('http subscriptions: one endpoint cannot hold up the others', () => {
+  test('while one endpoint hangs, deliveries to another go on', async () => {
+    const slow = await newSubscriber();
+    const fast = await newSubscriber();
+    const slowTopic = await newTopic();
+    const fastTopic = await newTopic();
+    await confirmedSubscription(slowTopic, slow);
+    await confirmedSubscription(fastTopic, fast);
+    slow.respond = (n) => (n === 0 ? 200 : undefined);
+    await sns.send(new PublishCommand({ TopicArn: slowTopic, Message: 'hangs' }));
+    await slow.waitFor(2, 'the POST that hangs');
+    await sns.send(new PublishCommand({ TopicArn: fastTopic, Message: 'goes through' }));
+    await fast.waitFor(2, 'the other delivery, without the clock moving');
+    assert.equal(fast.json(1)['Message'], 'goes through');
+  });
+
+  test('a throttled subscription defers its jobs: they arrive at its rate, and are not counted as failed attempts', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const policy = { throttlePolicy: { maxReceivesPerSecond: 1 }, healthyRetryPolicy: { numRetries: 0 } };
+    await confirmedSubscription(topic, s, { DeliveryPolicy: JSON.stringify(policy) });
+    for (let i = 0; i < 4; i++) await sns.send(new PublishCommand({ TopicArn: topic, Message: `m${i}` }));
+    for (let n = 2; n <= 5; n++) {
+      await advance(1_000);
+      await s.waitFor(n);
+    }
+    await advance(5_000);
+    await s.expectNoMoreThan(5);
+    assert.deepEqual(s.received.slice(1).map((r) => JSON.parse(r.body).Message).sort(), ['m0', 'm1', 'm2', 'm3']);
+  });
+});
+
 describe('delivery policy validation', () => {
   test('SetTopicAttributes and SetSubscriptionAttributes check DeliveryPolicy as AWS does', async () => {
     const topic = await newTopic();
