@@ -261,11 +261,20 @@ describe('http subscriptions: notifications', () => {
     assert.equal(r.headers['x-amz-sns-subscription-arn'], arn);
   });
 
-  test('Unsubscribe sends an UnsubscribeConfirmation, then nothing more', async () => {
+  test("the subscription's owner unsubscribing: no cancellation message is sent", async () => {
     const s = await newSubscriber();
     const topic = await newTopic();
     const arn = await confirmedSubscription(topic, s);
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+    await sns.send(new PublishCommand({ TopicArn: topic, Message: 'gone' }));
+    await s.expectNoMoreThan(1);
+  });
+
+  test('an unauthenticated Unsubscribe (the UnsubscribeURL) sends the endpoint an UnsubscribeConfirmation, then nothing more', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const arn = await confirmedSubscription(topic, s);
+    assert.equal((await fetch(`${postbox.endpoint}/?Action=Unsubscribe&SubscriptionArn=${arn}`)).status, 200);
     const r = (await s.waitFor(2, 'the unsubscribe confirmation'))[1]!;
     assert.equal(r.headers['x-amz-sns-message-type'], 'UnsubscribeConfirmation');
     assert.equal(r.headers['x-amz-sns-subscription-arn'], arn);
