@@ -67,12 +67,12 @@ function subscription(endpointUrl: string, attributes: Record<string, string>): 
   };
 }
 
-async function harness(sub: () => Promise<SubscriptionRecord | undefined>) {
+async function harness(sub: () => Promise<SubscriptionRecord | undefined>, log = logger) {
   const queues = new SqliteStore({ path: ':memory:' });
   const clock = new ManualClock(T0);
   const topic = { arn: TOPIC, attributes: {} } as unknown as TopicRecord;
   const sns = { getSubscription: sub, getTopic: async () => topic } as unknown as SnsStore;
-  const http = new HttpDeliveries({ queues, sns, clock, logger, region: 'us-east-1', notifyQueue: () => {} });
+  const http = new HttpDeliveries({ queues, sns, clock, logger: log, region: 'us-east-1', notifyQueue: () => {} });
   const { queue: dlq } = await queues.createQueue({
     accountId: '000000000000',
     region: 'us-east-1',
@@ -168,6 +168,27 @@ describe('SNS HTTP deliveries', () => {
         await settle();
       }
       assert.equal(e.received.length, 1, 'not retried');
+    } finally {
+      await h.http.stop();
+      await h.queues.close();
+      await e.stop();
+    }
+  });
+
+  test("an endpoint's user:password never reaches the log", async () => {
+    const e = await endpoint((_n, res) => res.writeHead(404).end());
+    const lines: string[] = [];
+    const capture = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const withSecret = e.url.replace('http://', 'http://alice:s3cret@');
+    const h = await harness(async () => subscription(withSecret, {}), capture);
+    h.http.start();
+    try {
+      await h.publish(withSecret);
+      await until(() => lines.some((l) => l.includes('SNS HTTP delivery failed')), 'the failure logged');
+      const line = lines.find((l) => l.includes('SNS HTTP delivery failed'))!;
+      assert.doesNotMatch(line, /s3cret/);
+      assert.doesNotMatch(line, /alice/);
+      assert.match(line, /127\.0\.0\.1/);
     } finally {
       await h.http.stop();
       await h.queues.close();

@@ -23,6 +23,7 @@ import type { QueueRecord, Store } from '../../store/contract.js';
 import type { FanoutDelivery, SnsStore, SubscriptionRecord } from '../../store/sns-contract.js';
 import { sqsAttributes } from '../message-attributes.js';
 import type { MessageAttributeMap } from '../types.js';
+import { endpointForLog } from './endpoints.js';
 import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, retryDelayMs } from './policy.js';
 
 export type HttpMessageType = 'SubscriptionConfirmation' | 'Notification' | 'UnsubscribeConfirmation';
@@ -157,7 +158,7 @@ export class HttpDeliveries {
       return { kind: 'retry', at: now + retryDelayMs(policy.retry, retriesDone + 1) };
     }
     this.o.logger.warn(
-      { subscription: job.subscriptionArn, endpoint: job.endpoint, type: job.type, attempts: ctx.attempt, reason: result.reason },
+      { subscription: job.subscriptionArn, endpoint: endpointForLog(job.endpoint), type: job.type, attempts: ctx.attempt, reason: result.reason },
       'SNS HTTP delivery failed',
     );
     if (job.type === 'Notification' && subscription) await this.deadLetter(subscription, job, now);
