@@ -7,6 +7,7 @@ import { fifoOptions, prepareSend } from '../sqs/send.js';
 import type { QueueRecord } from '../store/contract.js';
 import type { DeliveryRecordInput } from '../store/delivery-log-contract.js';
 import type { FanoutDelivery, PublishOutcome, SubscriptionRecord, TopicRecord } from '../store/sns-contract.js';
+import { deadLetterQueueOf } from './delivery/dead-letter.js';
 import { platformOf, RECORDED } from './delivery/endpoints.js';
 import { HttpDeliveries, type HttpJob } from './delivery/http-deliveries.js';
 import { DEFAULT_EMAIL_SUBJECT, emailSender, firehoseRecord, lambdaEvent, notificationEmail, unsubscribeUrl } from './delivery/messages.js';
@@ -159,7 +160,7 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
       continue;
     }
     // AWS fails the delivery; with a RedrivePolicy the message goes to the subscription's dead-letter queue.
-    const dlq = await deadLetterQueue(rt, subscription);
+    const dlq = await deadLetterQueueOf(rt.queues, subscription);
     if (dlq) targets.push({ kind: 'queue', subscription, queue: dlq, deadLetter: true });
     else rt.logger.warn({ subscription: subscription.arn, endpoint: subscription.endpoint }, 'SNS delivery skipped: the queue does not exist');
   }
@@ -213,17 +214,6 @@ const notificationFields = (topic: TopicRecord, prepared: PreparedPublish, text:
 });
 
 const signatureVersionOf = (topic: TopicRecord): '1' | '2' => (topic.attributes['SignatureVersion'] === '2' ? '2' : '1');
-
-async function deadLetterQueue(rt: SnsRuntime, s: SubscriptionRecord): Promise<QueueRecord | undefined> {
-  const policy = s.attributes['RedrivePolicy'];
-  if (!policy) return undefined;
-  try {
-    const key = parseQueueArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
-    return key && (await rt.queues.getQueue(key));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Commits a planned publish: one transaction writes the message into every matching queue, the jobs for HTTP/S

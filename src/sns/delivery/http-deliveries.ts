@@ -17,12 +17,12 @@ import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
 import { internalQueue, jobMessage } from '../../delivery/internal-queue.js';
 import { DeliveryWorker, type AttemptOutcome, type JobContext } from '../../delivery/worker.js';
-import { parseQueueArn } from '../../sqs/queue-ref.js';
 import { fifoOptions, prepareSend } from '../../sqs/send.js';
 import type { QueueRecord, Store } from '../../store/contract.js';
 import type { FanoutDelivery, SnsStore, SubscriptionRecord } from '../../store/sns-contract.js';
 import { sqsAttributes } from '../message-attributes.js';
 import type { MessageAttributeMap } from '../types.js';
+import { deadLetterQueueOf } from './dead-letter.js';
 import { endpointForLog } from './endpoints.js';
 import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, retryDelayMs } from './policy.js';
 
@@ -245,15 +245,8 @@ export class HttpDeliveries {
    * envelope, or the raw message with its attributes. Without a RedrivePolicy (or with its queue gone) it is dropped.
    */
   private async deadLetter(subscription: SubscriptionRecord, job: HttpJob, now: number): Promise<void> {
-    const policy = subscription.attributes['RedrivePolicy'];
-    if (!policy) return;
-    let queue: QueueRecord | undefined;
-    try {
-      const key = parseQueueArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
-      queue = key && (await this.o.queues.getQueue(key));
-    } catch {
-      queue = undefined;
-    }
+    if (!subscription.attributes['RedrivePolicy']) return;
+    const queue = await deadLetterQueueOf(this.o.queues, subscription);
     if (!queue) {
       this.o.logger.warn({ subscription: subscription.arn }, 'SNS dead-letter queue does not exist; message dropped');
       return;
