@@ -49,3 +49,24 @@ export function jobMessage(job: unknown, now: number, delayMs = 0): NewMessage {
     expiresAt: now + RETENTION_MS,
   };
 }
+
+/** A job re-queued for its next attempt: the attempt number and first enqueue time travel with it (worker.ts). */
+export interface RetryEnvelope<J> {
+  readonly postboxRetry: { readonly attempt: number; readonly enqueuedAt: number };
+  readonly job: J;
+}
+
+/** The message of attempt `attempt` of a job first enqueued at `enqueuedAt`, due at `at`; it expires with the job. */
+export function retryMessage(job: unknown, attempt: number, enqueuedAt: number, at: number, now: number): NewMessage {
+  const envelope: RetryEnvelope<unknown> = { postboxRetry: { attempt, enqueuedAt }, job };
+  const body = JSON.stringify(envelope);
+  return {
+    messageId: newMessageId(),
+    body,
+    md5OfBody: md5Hex(body),
+    senderId: INTERNAL_ACCOUNT,
+    sentAt: now,
+    visibleAt: at,
+    expiresAt: enqueuedAt + RETENTION_MS,
+  };
+}

@@ -1,8 +1,15 @@
 /**
  * A worker that drains one internal queue (see internal-queue.ts): each message is a job, handed to `attempt`,
- * which answers whether the job is done or when to try it again. Retries are visibility changes — the job stays
- * the same message, its receive count is the attempt number and its sent time is when it was first enqueued — so
- * retry state is as durable as the queue and costs no extra writes.
+ * which answers whether the job is done, when to try it again, or when to come back to it without having tried.
+ *
+ * Attempts run as a pool of `concurrency` at once, and a new job is taken as each one finishes: one slow endpoint
+ * holds one slot, never the whole worker.
+ *
+ * Only real delivery attempts count. The job's first message is its first attempt; a retry re-queues the job as a
+ * new message carrying the next attempt number and the original enqueue time (sent before the old one is deleted,
+ * so a crash in between repeats an attempt and never loses one). A deferral (`defer`: throttled, or cut short by a
+ * shutdown) is a visibility change of the same message, and a job whose worker died mid-attempt comes back when its
+ * visibility timeout passes — neither counts, so the message's receive count is not the attempt number.
  *
  * Runs on the injected clock: it sleeps until the queue's next job becomes visible (or `idlePollMs`, which also
  * picks up jobs that other nodes enqueue), and `kick()` wakes it at once after a local enqueue.
@@ -10,12 +17,15 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { QueueRecord, Store, StoredMessage } from '../store/contract.js';
+import { retryMessage, type RetryEnvelope } from './internal-queue.js';
 
 export type AttemptOutcome =
   /** Delivered, or given up on (after dead-lettering it): the job is deleted. */
   | { readonly kind: 'done' }
-  /** Try again at this time (milliseconds since the epoch). */
-  | { readonly kind: 'retry'; readonly at: number };
+  /** Attempted and failed: try again at this time (milliseconds since the epoch), as the next attempt. */
+  | { readonly kind: 'retry'; readonly at: number }
+  /** Not attempted (throttled, or abandoned by a shutdown): come back at this time; the attempt number stays. */
+  | { readonly kind: 'defer'; readonly at: number };
 
 export interface JobContext {
   /** 1 for the first attempt. */
@@ -31,7 +41,11 @@ export interface DeliveryWorkerOptions<J> {
   readonly logger: Logger;
   /** Finds (or creates) the internal queue; called once, on start. */
   readonly queue: () => Promise<QueueRecord>;
-  /** Runs one attempt. A throw counts as a failed attempt retried after `attemptTimeoutMs`. */
+  /**
+   * Runs one attempt. A throw (a bug, or the store failing) leaves the job hidden until `attemptTimeoutMs` passes,
+   * as if the node had died, and is not counted as an attempt: attempts should turn their own failures into
+   * outcomes.
+   */
   readonly attempt: (job: J, context: JobContext) => Promise<AttemptOutcome>;
   /**
    * How long a job stays hidden from other workers while an attempt runs. A node that dies mid-attempt releases its
@@ -50,6 +64,8 @@ export class DeliveryWorker<J> {
   private cancelTimer: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Wakes a drain waiting for a free slot or new work. */
+  private wake: (() => void) | undefined;
   private readonly attemptTimeoutMs: number;
   private readonly concurrency: number;
   private readonly idlePollMs: number;
@@ -71,6 +87,7 @@ export class DeliveryWorker<J> {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      this.wake?.();
       return;
     }
     this.cancelTimer?.();
@@ -88,26 +105,61 @@ export class DeliveryWorker<J> {
       });
   }
 
-  /** Stops taking jobs and waits for the attempts in progress to finish. */
+  /**
+   * Stops taking jobs and waits for the attempts in progress to finish (the attempt's owner abandons slow ones,
+   * e.g. through an abort signal, so that this does not wait for them).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
+    this.wake?.();
     await this.running;
   }
 
-  /** Attempts every visible job, a batch at a time, until none is left. */
+  /**
+   * Keeps up to `concurrency` attempts in flight, taking jobs as slots free up, until the queue has nothing visible
+   * and every attempt has finished (or the worker stops, and the attempts in flight have finished).
+   */
   private async drain(): Promise<void> {
     this.queueRecord ??= await this.o.queue();
-    while (!this.stopped) {
-      const now = this.o.clock.now();
-      const jobs = await this.o.store.receive(this.queueRecord, {
-        max: this.concurrency,
-        visibilityTimeoutMs: this.attemptTimeoutMs,
-        now,
-      });
-      if (jobs.length === 0) return;
-      await Promise.all(jobs.map((job) => this.run(job)));
+    const inFlight = new Set<Promise<void>>();
+    try {
+      while (!this.stopped) {
+        const free = this.concurrency - inFlight.size;
+        let received = 0;
+        if (free > 0) {
+          this.again = false;
+          const now = this.o.clock.now();
+          const jobs = await this.o.store.receive(this.queueRecord, { max: free, visibilityTimeoutMs: this.attemptTimeoutMs, now });
+          received = jobs.length;
+          for (const job of jobs) {
+            const running: Promise<void> = this.run(job)
+              .catch((err: unknown) => this.o.logger.error({ err, messageId: job.messageId }, 'delivery job step failed'))
+              .finally(() => {
+                inFlight.delete(running);
+                this.wake?.();
+              });
+            inFlight.add(running);
+          }
+        }
+        if (this.stopped) break;
+        if (received === free && free > 0) continue; // there may be more waiting
+        if (inFlight.size === 0) {
+          if (this.again) continue;
+          return;
+        }
+        // Full, or the queue looked empty: wait until an attempt finishes or a kick says there is new work.
+        if (!this.again) {
+          const woken = new Promise<void>((resolve) => (this.wake = resolve));
+          // Jobs deferred or retried into the future come due while attempts are still running: look then too.
+          await this.armTimer(true);
+          await woken;
+        }
+        this.wake = undefined;
+      }
+    } finally {
+      await Promise.all(inFlight);
     }
   }
 
@@ -115,8 +167,18 @@ export class DeliveryWorker<J> {
     const queue = this.queueRecord!;
     const token = message.receiptToken!;
     let job: J;
+    let attempt = 1;
+    let enqueuedAt = message.sentAt;
     try {
-      job = JSON.parse(message.body) as J;
+      const parsed = JSON.parse(message.body) as unknown;
+      const retry = (parsed as Partial<RetryEnvelope<J>> | null)?.postboxRetry;
+      if (retry && typeof retry === 'object') {
+        job = (parsed as RetryEnvelope<J>).job;
+        attempt = retry.attempt;
+        enqueuedAt = retry.enqueuedAt;
+      } else {
+        job = parsed as J;
+      }
     } catch (err) {
       this.o.logger.error({ err, messageId: message.messageId }, 'unreadable delivery job dropped');
       await this.o.store.deleteMessage(queue.id, message.rowId, token, this.o.clock.now());
@@ -124,23 +186,33 @@ export class DeliveryWorker<J> {
     }
     let outcome: AttemptOutcome;
     try {
-      outcome = await this.o.attempt(job, {
-        attempt: message.receiveCount,
-        enqueuedAt: message.sentAt,
-        now: this.o.clock.now(),
-      });
+      outcome = await this.o.attempt(job, { attempt, enqueuedAt, now: this.o.clock.now() });
     } catch (err) {
       // Left hidden: it comes back when its visibility timeout passes.
       this.o.logger.error({ err, messageId: message.messageId }, 'delivery attempt threw');
       return;
     }
     const now = this.o.clock.now();
-    if (outcome.kind === 'done') await this.o.store.deleteMessage(queue.id, message.rowId, token, now);
-    else await this.o.store.changeVisibility(queue.id, message.rowId, token, Math.max(now, outcome.at), now);
+    if (outcome.kind === 'done') {
+      await this.o.store.deleteMessage(queue.id, message.rowId, token, now);
+    } else if (outcome.kind === 'defer') {
+      await this.o.store.changeVisibility(queue.id, message.rowId, token, Math.max(now, outcome.at), now);
+    } else {
+      // The next attempt as a new message, then the old one gone. (One transaction would be better still; the
+      // store's contract has no delete-and-send, and this order can only repeat an attempt, never lose one.)
+      await this.o.store.send(queue, [retryMessage(job, attempt + 1, enqueuedAt, Math.max(now, outcome.at), now)]);
+      const deleted = await this.o.store.deleteMessage(queue.id, message.rowId, token, now);
+      if (deleted !== 'ok') this.o.logger.warn({ messageId: message.messageId, outcome: deleted }, 'retried delivery job could not be deleted; it may be attempted twice');
+    }
   }
 
   /** Sleeps until the next job is due, or `idlePollMs`, whichever comes first. */
-  private async sleep(): Promise<void> {
+  private sleep(): Promise<void> {
+    return this.armTimer(false);
+  }
+
+  /** Sets the timer that kicks the worker when the next job is due, or after `idlePollMs`, whichever comes first. */
+  private async armTimer(draining: boolean): Promise<void> {
     if (this.stopped || !this.queueRecord) return;
     const now = this.o.clock.now();
     let wait = this.idlePollMs;
@@ -150,7 +222,7 @@ export class DeliveryWorker<J> {
     } catch (err) {
       this.o.logger.error({ err }, 'delivery worker could not read its queue');
     }
-    if (this.stopped || this.running) return;
+    if (this.stopped || (this.running && !draining)) return;
     this.cancelTimer?.();
     this.cancelTimer = this.o.clock.setTimer(wait, () => {
       this.cancelTimer = undefined;

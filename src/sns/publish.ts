@@ -7,9 +7,10 @@ import { fifoOptions, prepareSend } from '../sqs/send.js';
 import type { QueueRecord } from '../store/contract.js';
 import type { DeliveryRecordInput } from '../store/delivery-log-contract.js';
 import type { FanoutDelivery, PublishOutcome, SubscriptionRecord, TopicRecord } from '../store/sns-contract.js';
+import { deadLetterQueueOf } from './delivery/dead-letter.js';
 import { platformOf, RECORDED } from './delivery/endpoints.js';
 import { HttpDeliveries, type HttpJob } from './delivery/http-deliveries.js';
-import { DEFAULT_EMAIL_SUBJECT, emailSender, lambdaEvent, notificationEmail, unsubscribeUrl } from './delivery/messages.js';
+import { DEFAULT_EMAIL_SUBJECT, emailSender, firehoseRecord, lambdaEvent, notificationEmail, unsubscribeUrl } from './delivery/messages.js';
 import { renderNotification } from './envelope.js';
 import { snsInvalidParameter } from './errors.js';
 import * as L from './limits.js';
@@ -159,7 +160,7 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
       continue;
     }
     // AWS fails the delivery; with a RedrivePolicy the message goes to the subscription's dead-letter queue.
-    const dlq = await deadLetterQueue(rt, subscription);
+    const dlq = await deadLetterQueueOf(rt.queues, subscription);
     if (dlq) targets.push({ kind: 'queue', subscription, queue: dlq, deadLetter: true });
     else rt.logger.warn({ subscription: subscription.arn, endpoint: subscription.endpoint }, 'SNS delivery skipped: the queue does not exist');
   }
@@ -171,9 +172,9 @@ export async function planPublish(rt: SnsRuntime, topic: TopicRecord, prepared: 
   return { topic, prepared, targets, key, signatures, jobQueue, now, ctx };
 }
 
-/** Deliveries that carry the signed envelope (every one but raw deliveries and the plain-text protocols). */
+/** Deliveries that carry the signed envelope (every one but raw deliveries, the plain-text protocols and Firehose). */
 function needsSignature(s: SubscriptionRecord): boolean {
-  if (s.protocol === 'email' || s.protocol === 'sms' || s.protocol === 'application') return false;
+  if (s.protocol === 'email' || s.protocol === 'sms' || s.protocol === 'application' || s.protocol === 'firehose') return false;
   return s.attributes['RawMessageDelivery'] !== 'true';
 }
 
@@ -195,25 +196,24 @@ async function signAhead(
   const texts = new Set(targets.filter((t) => needsSignature(t.subscription)).map((t) => messageFor(prepared, t.subscription)));
   const entries = await Promise.all(
     [...texts].map(async (text) => {
-      const fields = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
+      const fields = notificationFields(topic, prepared, text, timestamp);
       return [text, await signatureOfAsync(notificationStringToSign(fields), version, key.privateKey)] as const;
     }),
   );
   return new Map(entries);
 }
 
-const signatureVersionOf = (topic: TopicRecord): '1' | '2' => (topic.attributes['SignatureVersion'] === '2' ? '2' : '1');
+/** The fields of a notification its signature covers (the UnsubscribeURL is not among them). */
+const notificationFields = (topic: TopicRecord, prepared: PreparedPublish, text: string, timestamp: string) => ({
+  Message: text,
+  MessageId: prepared.messageId,
+  ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}),
+  Timestamp: timestamp,
+  TopicArn: topic.arn,
+  Type: 'Notification' as const,
+});
 
-async function deadLetterQueue(rt: SnsRuntime, s: SubscriptionRecord): Promise<QueueRecord | undefined> {
-  const policy = s.attributes['RedrivePolicy'];
-  if (!policy) return undefined;
-  try {
-    const key = parseQueueArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
-    return key && (await rt.queues.getQueue(key));
-  } catch {
-    return undefined;
-  }
-}
+const signatureVersionOf = (topic: TopicRecord): '1' | '2' => (topic.attributes['SignatureVersion'] === '2' ? '2' : '1');
 
 /**
  * Commits a planned publish: one transaction writes the message into every matching queue, the jobs for HTTP/S
@@ -263,8 +263,7 @@ function buildDeliveries(
   const signed = (text: string): string => {
     let signature = signatures.get(text);
     if (signature === undefined) {
-      const fields = { Message: text, MessageId: prepared.messageId, ...(prepared.subject !== undefined ? { Subject: prepared.subject } : {}), Timestamp: timestamp, TopicArn: topic.arn, Type: 'Notification' as const };
-      signature = signatureOf(notificationStringToSign(fields), version, plan.key!.privateKey);
+      signature = signatureOf(notificationStringToSign(notificationFields(topic, prepared, text, timestamp)), version, plan.key!.privateKey);
       signatures.set(text, signature);
     }
     return signature;
@@ -306,7 +305,7 @@ function buildDeliveries(
       continue;
     }
     if (target.kind === 'record') {
-      records.push(recordFor(s, topic, prepared, text, raw, now, ctx, envelope, signed, signingCertUrl, version, timestamp));
+      records.push(recordFor({ s, topic, prepared, text, raw, now, host: ctx.host, envelope, signed, signingCertUrl, version, timestamp }));
       continue;
     }
     let body: string;
@@ -346,30 +345,36 @@ function buildDeliveries(
 
 /**
  * A delivery Postbox records instead of making, with the payload exactly as AWS would send it: e-mail gets the
- * message text and SNS's unsubscribe footer; email-json and Firehose the JSON envelope (Firehose: the bare message
- * with RawMessageDelivery); SMS and mobile push the message text (a MessageStructure=json publish picks the
+ * message text and SNS's unsubscribe footer; email-json the JSON envelope; Firehose its compact, unsigned record
+ * (the bare message with RawMessageDelivery); SMS and mobile push the message text (a MessageStructure=json publish picks the
  * protocol's, or the platform's, entry); Lambda the event a function is invoked with.
  */
-function recordFor(
-  s: SubscriptionRecord,
-  topic: TopicRecord,
-  prepared: PreparedPublish,
-  text: string,
-  raw: boolean,
-  now: number,
-  ctx: CallContext,
-  envelope: (s: SubscriptionRecord, text: string) => string,
-  signed: (text: string) => string,
-  signingCertUrl: string,
-  version: string,
-  timestamp: string,
-): DeliveryRecordInput {
+interface RecordInput {
+  readonly s: SubscriptionRecord;
+  readonly topic: TopicRecord;
+  readonly prepared: PreparedPublish;
+  /** The message this subscription gets. */
+  readonly text: string;
+  readonly raw: boolean;
+  readonly now: number;
+  /** The host the publish came to (for the URLs in the payload). */
+  readonly host: string;
+  /** The signed envelope of `text` for `s`. */
+  readonly envelope: (s: SubscriptionRecord, text: string) => string;
+  /** The signature of the notification of `text`. */
+  readonly signed: (text: string) => string;
+  readonly signingCertUrl: string;
+  readonly version: string;
+  readonly timestamp: string;
+}
+
+function recordFor({ s, topic, prepared, text, raw, now, host, envelope, signed, signingCertUrl, version, timestamp }: RecordInput): DeliveryRecordInput {
   let payload: string;
   let subject: string | undefined;
   const details: Record<string, string> = { type: 'Notification', messageId: prepared.messageId, subscriptionArn: s.arn };
   switch (s.protocol) {
     case 'email':
-      payload = notificationEmail(text, unsubscribeUrl(ctx.host, s.arn));
+      payload = notificationEmail(text, unsubscribeUrl(host, s.arn));
       subject = prepared.subject ?? DEFAULT_EMAIL_SUBJECT;
       details['from'] = emailSender(topic.attributes['DisplayName']);
       break;
@@ -388,13 +393,23 @@ function recordFor(
         messageId: prepared.messageId,
         message: text,
         attributes: prepared.attributes ? envelopeAttributes(prepared.attributes) : {},
-        unsubscribeUrl: unsubscribeUrl(ctx.host, s.arn),
+        unsubscribeUrl: unsubscribeUrl(host, s.arn),
         topicArn: topic.arn,
         subject: prepared.subject,
       });
       break;
     case 'firehose':
-      payload = raw ? text : envelope(s, text);
+      payload = raw
+        ? text
+        : firehoseRecord({
+            messageId: prepared.messageId,
+            topicArn: topic.arn,
+            subject: prepared.subject,
+            message: text,
+            timestamp,
+            unsubscribeUrl: unsubscribeUrl(host, s.arn),
+            attributes: prepared.attributes ? envelopeAttributes(prepared.attributes) : undefined,
+          });
       break;
     default: // sms, application
       payload = text;

@@ -206,7 +206,30 @@ export interface SnsStore extends SnsMobileStore {
   subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]>;
   listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
   listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
-  updateSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void>;
+  /*
+   * Subscription changes are targeted updates of the columns they change, never a whole row read earlier and
+   * written back: two requests changing one subscription at once (SetSubscriptionAttributes of two attributes, a
+   * confirmation and a re-Subscribe) must not undo each other.
+   */
+  /**
+   * Confirms a pending subscription (`authenticated`: ConfirmationWasAuthenticated). False when it is not pending
+   * (confirmed meanwhile, or gone): nothing is changed.
+   */
+  confirmSubscription(arn: string, authenticated: boolean): Promise<boolean>;
+  /** Sets one attribute (`value` undefined: removes it), leaving the others as they are. False when it is gone. */
+  setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean>;
+  /**
+   * A pending subscription's confirmation token becomes `token`, valid until `expiresAt`, if its token is still
+   * `expected` (compare and set: a concurrent renewal wins); the effects (the new confirmation request) are
+   * committed with it, and only if it was made. False when nothing was changed.
+   */
+  renewConfirmation(
+    arn: string,
+    expected: string | undefined,
+    token: string,
+    expiresAt: number,
+    effects?: SubscriptionEffects,
+  ): Promise<boolean>;
   /** Removes the subscription and counts it in its topic's SubscriptionsDeleted. */
   deleteSubscription(arn: string, effects?: SubscriptionEffects): Promise<void>;
 

@@ -129,8 +129,79 @@ function defineWorkerSuite(engine: string, open: () => Promise<Store>): void {
       assert.equal(done.length, 0, 'hidden while the first attempt may still be running');
       clock.advance(30_000);
       await until(() => done.length === 1, 'the retry on the surviving worker');
-      assert.equal(done[0]!.attempt, 2);
+      // The attempt that never finished did not count: this is still the first (worker.ts).
+      assert.equal(done[0]!.attempt, 1);
+      assert.equal(done[0]!.enqueuedAt, T0);
       await survivor.stop();
+      await store.close();
+    });
+
+    test('a deferral is not an attempt: the attempt number counts only retries', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'defer-jobs', T0);
+      const attempts: number[] = [];
+      const worker = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        queue: async () => queue,
+        attempt: async (_job, ctx): Promise<AttemptOutcome> => {
+          attempts.push(ctx.attempt);
+          assert.equal(ctx.enqueuedAt, T0);
+          if (attempts.length <= 2) return { kind: 'defer', at: ctx.now + 1_000 };
+          if (attempts.length === 3) return { kind: 'retry', at: ctx.now + 1_000 };
+          return { kind: 'done' };
+        },
+      });
+      await store.send(queue, [jobMessage({ n: 1 }, T0)]);
+      worker.start();
+      for (let n = 1; n <= 4; n++) {
+        await until(() => attempts.length === n, `look ${n}`);
+        await new Promise((r) => setTimeout(r, 20));
+        clock.advance(1_000);
+      }
+      await worker.stop();
+      assert.deepEqual(attempts, [1, 1, 1, 2]);
+      const c = await store.counts(queue.id, clock.now());
+      assert.equal(c.visible + c.inflight + c.delayed, 0);
+      await store.close();
+    });
+
+    test('a pool: one attempt that hangs holds one slot, and the other jobs go on through the rest', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'pool-jobs', T0);
+      await store.send(queue, [0, 1, 2, 3, 4, 5].map((n) => jobMessage({ n }, T0)));
+      const done: number[] = [];
+      let release: () => void = () => {};
+      let hung = 0;
+      const worker = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        concurrency: 2,
+        queue: async () => queue,
+        attempt: async (job): Promise<AttemptOutcome> => {
+          if (hung === 0) {
+            hung = job.n + 1;
+            await new Promise<void>((r) => (release = r));
+          }
+          done.push(job.n);
+          return { kind: 'done' };
+        },
+      });
+      worker.start();
+      await until(() => done.length === 5, 'the five other jobs, through the one free slot');
+      assert.ok(!done.includes(hung - 1), 'the hung job is still running');
+      // stop() waits for the attempt in progress.
+      let stopped = false;
+      const stopping = worker.stop().then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(stopped, false);
+      release();
+      await stopping;
+      assert.equal(done.length, 6);
       await store.close();
     });
 

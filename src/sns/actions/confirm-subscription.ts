@@ -29,11 +29,9 @@ export async function confirmSubscription(rt: SnsRuntime, input: ConfirmSubscrip
   const subscription = (await rt.store.subscriptionsOf(topic.arn)).find((s) => s.confirmationToken === input.Token);
   if (!subscription || (subscription.confirmationTokenExpiresAt ?? Infinity) <= now) throw snsInvalidParameter('Token');
   if (!subscription.pendingConfirmation) return { SubscriptionArn: subscription.arn };
-  await rt.store.updateSubscription({
-    ...subscription,
-    pendingConfirmation: false,
-    confirmationWasAuthenticated: authenticate?.toLowerCase() === 'true',
-  });
+  // Only the confirmation's own columns, and only while still pending: a concurrent attribute change is kept, and
+  // of two concurrent confirmations the first decides ConfirmationWasAuthenticated.
+  await rt.store.confirmSubscription(subscription.arn, authenticate?.toLowerCase() === 'true');
   rt.subscriptions.invalidate(topic.arn);
   return { SubscriptionArn: subscription.arn };
 }

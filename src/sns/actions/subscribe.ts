@@ -1,7 +1,7 @@
 import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
 import { parseQueueArn } from '../../sqs/queue-ref.js';
-import type { SubscriptionRecord } from '../../store/sns-contract.js';
+import type { SubscriptionRecord, TopicRecord } from '../../store/sns-contract.js';
 import { newSubscriptionArn } from '../arns.js';
 import { confirmationEffects, newConfirmationToken, TOKEN_LIFETIME_MS } from '../delivery/confirmations.js';
 import { checkEndpoint, checkSubscriptionRole, CONFIRMED_BY_OWNER } from '../delivery/endpoints.js';
@@ -51,12 +51,7 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
         throw snsInvalidParameter('Attributes Reason: Subscription already exists with different attributes');
       }
     }
-    if (existing.pendingConfirmation) {
-      // Still unconfirmed: the endpoint gets a new confirmation, with a new token.
-      const renewed: SubscriptionRecord = { ...existing, confirmationToken: newConfirmationToken(), confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS };
-      await rt.store.updateSubscription(renewed, await confirmationEffects(rt, topic, renewed, ctx, now));
-      rt.http.kick();
-    }
+    if (existing.pendingConfirmation && (await resendConfirmation(rt, topic, existing, ctx, now))) rt.http.kick();
     return answer(existing);
   }
   if (attributes['FilterPolicy']) {
@@ -82,4 +77,19 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
   rt.subscriptions.invalidate(topic.arn);
   if (pending) rt.http.kick();
   return answer(record);
+}
+
+/**
+ * Still unconfirmed: the endpoint gets another confirmation request. AWS: "Confirmation tokens are valid for three
+ * days", each one — so a token already sent keeps confirming: while it is unexpired it is sent again and its three
+ * days start over; only an expired token is replaced by a new one. The change is made only if no concurrent
+ * re-Subscribe or confirmation got there first (then its token, already sent or about to be, stands).
+ */
+async function resendConfirmation(rt: SnsRuntime, topic: TopicRecord, existing: SubscriptionRecord, ctx: CallContext, now: number): Promise<boolean> {
+  const current = existing.confirmationToken;
+  const unexpired = current !== undefined && (existing.confirmationTokenExpiresAt ?? Infinity) > now;
+  const token = unexpired ? current : newConfirmationToken();
+  const renewed: SubscriptionRecord = { ...existing, confirmationToken: token, confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS };
+  const effects = await confirmationEffects(rt, topic, renewed, ctx, now);
+  return rt.store.renewConfirmation(existing.arn, current, token, now + TOKEN_LIFETIME_MS, effects);
 }

@@ -27,11 +27,14 @@ export async function setSubscriptionAttributes(rt: SnsRuntime, input: SetSubscr
   if (!name) throw snsInvalidParameter('AttributeName');
   const value = input.AttributeValue ?? '';
   const attributes = { ...s.attributes };
-  if (value === '' && name !== 'RawMessageDelivery' && name !== 'FilterPolicyScope') delete attributes[name];
+  const removed = value === '' && name !== 'RawMessageDelivery' && name !== 'FilterPolicyScope';
+  if (removed) delete attributes[name];
   else Object.assign(attributes, checkSubscriptionAttributes(s.protocol, { [name]: value }, false));
   checkFilterPolicy(attributes, false);
   if (name === 'SubscriptionRoleArn') checkSubscriptionRole(s.protocol, attributes);
-  await rt.store.updateSubscription({ ...s, attributes });
+  // Writes this attribute alone (as checked, e.g. RawMessageDelivery's canonical spelling): a concurrent change of
+  // another attribute, or a confirmation, is not undone by writing back the row read above.
+  if (!(await rt.store.setSubscriptionAttribute(s.arn, name, removed ? undefined : attributes[name]))) throw subscriptionNotFound();
   rt.subscriptions.invalidate(s.topicArn);
   return {};
 }

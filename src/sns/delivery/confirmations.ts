@@ -9,7 +9,7 @@ import type { CallContext } from '../../core/service.js';
 import type { SubscriptionEffects, SubscriptionRecord, TopicRecord } from '../../store/sns-contract.js';
 import type { SnsRuntime } from '../runtime.js';
 import { HttpDeliveries } from './http-deliveries.js';
-import { confirmation, confirmationEmail, renderConfirmation, type ConfirmationType } from './messages.js';
+import { confirmation, confirmationEmail, renderConfirmation, subscribeUrl, type ConfirmationType } from './messages.js';
 
 /** How long a confirmation token confirms (AWS: three days). */
 export const TOKEN_LIFETIME_MS = 3 * 24 * 3600_000;
@@ -53,7 +53,8 @@ async function effects(
   now: number,
 ): Promise<SubscriptionEffects | undefined> {
   if (s.protocol === 'email') {
-    const url = confirmation(type, { topicArn: topic.arn, subscriptionArn: s.arn, token, host: ctx.host, now, signatureVersion: '1', key: await rt.signer.key() }).SubscribeURL;
+    // A plain-text e-mail: only its SubscribeURL is needed, no signed document.
+    const url = subscribeUrl(ctx.host, topic.arn, token);
     const mail = confirmationEmail(topic.arn, topic.attributes['DisplayName'], url);
     return { records: [record(s, topic, type, mail.body, mail.subject, url, token, now)] };
   }

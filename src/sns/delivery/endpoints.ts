@@ -69,3 +69,19 @@ export function checkSubscriptionRole(protocol: string, attributes: Record<strin
 /** The platform of an `application` endpoint ARN (`…:endpoint/GCM/app/id` → `GCM`), the key of its message in a
  *  MessageStructure=json publish. */
 export const platformOf = (endpointArn: string): string => endpointArn.split(':').pop()!.split('/')[1] ?? '';
+
+/**
+ * An HTTP/S endpoint fit for a log line: without the `user:password@` an endpoint may carry for basic
+ * authentication (which the POST still sends).
+ */
+export function endpointForLog(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    if (!url.username && !url.password) return endpoint;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return endpoint.replace(/\/\/[^/?#]*@/, '//');
+  }
+}

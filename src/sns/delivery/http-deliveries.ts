@@ -9,7 +9,7 @@
  * SubscriptionConfirmation), x-amz-sns-rawdelivery for raw deliveries, Content-Type from the delivery policy
  * (default `text/plain; charset=UTF-8`) and SNS's User-Agent.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
@@ -17,12 +17,13 @@ import { AwsError } from '../../core/errors.js';
 import type { CallContext } from '../../core/service.js';
 import { internalQueue, jobMessage } from '../../delivery/internal-queue.js';
 import { DeliveryWorker, type AttemptOutcome, type JobContext } from '../../delivery/worker.js';
-import { parseQueueArn } from '../../sqs/queue-ref.js';
 import { fifoOptions, prepareSend } from '../../sqs/send.js';
 import type { QueueRecord, Store } from '../../store/contract.js';
 import type { FanoutDelivery, SnsStore, SubscriptionRecord } from '../../store/sns-contract.js';
 import { sqsAttributes } from '../message-attributes.js';
 import type { MessageAttributeMap } from '../types.js';
+import { deadLetterQueueOf } from './dead-letter.js';
+import { endpointForLog } from './endpoints.js';
 import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, retryDelayMs } from './policy.js';
 
 export type HttpMessageType = 'SubscriptionConfirmation' | 'Notification' | 'UnsubscribeConfirmation';
@@ -46,10 +47,8 @@ export interface HttpJob {
 /** The internal queue's name. */
 const QUEUE_NAME = 'sns-http-deliveries';
 const USER_AGENT = 'Amazon Simple Notification Service Agent';
-/** Longer than an attempt can take (the 15-second request timeout plus a throttle wait), so no job runs twice. */
+/** Longer than an attempt can take (the 15-second request timeout and the store's reads), so no job runs twice. */
 const ATTEMPT_TIMEOUT_MS = 60_000;
-/** A throttled delivery waits at most this long inside its attempt. */
-const THROTTLE_WAIT_MAX_MS = 30_000;
 
 export interface HttpDeliveriesOptions {
   readonly queues: Store;
@@ -63,16 +62,18 @@ export interface HttpDeliveriesOptions {
 }
 
 type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed' | 'abandoned'; readonly reason: string };
+const ABANDONED: PostResult = { outcome: 'abandoned', reason: 'Postbox is stopping' };
 
 export class HttpDeliveries {
   private queueRecord: Promise<QueueRecord> | undefined;
   private readonly worker: DeliveryWorker<HttpJob>;
   /** Per subscription, the earliest time its next delivery may start (throttlePolicy.maxReceivesPerSecond). */
   private readonly nextSlot = new Map<string, number>();
-  /** Throttle waits in progress, ended early by `stop` (the job is retried at its slot instead). */
-  private readonly waits = new Set<() => void>();
-  /** POSTs in progress, abandoned by `stop` so that shutting down never waits for a slow endpoint. */
-  private readonly inFlight = new Set<() => void>();
+  /**
+   * Aborted by `stop`: POSTs awaiting their status are abandoned (and any the attempts in progress would still
+   * start are not made), so that shutting down never waits for a slow endpoint. A new one on each start.
+   */
+  private abort = new AbortController();
   private stopping = false;
 
   constructor(private readonly o: HttpDeliveriesOptions) {
@@ -102,6 +103,7 @@ export class HttpDeliveries {
 
   start(): void {
     this.stopping = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.worker.start();
   }
 
@@ -112,8 +114,7 @@ export class HttpDeliveries {
 
   stop(): Promise<void> {
     this.stopping = true;
-    for (const end of this.waits) end();
-    for (const abandon of this.inFlight) abandon();
+    this.abort.abort();
     return this.worker.stop();
   }
 
@@ -133,55 +134,58 @@ export class HttpDeliveries {
     const policy = effectiveHttpPolicy(topic?.attributes['DeliveryPolicy'], subscriptionPolicy);
 
     if (policy.maxReceivesPerSecond !== undefined) {
-      const wait = this.throttle(job.subscriptionArn, policy.maxReceivesPerSecond);
-      const at = this.o.clock.now() + wait;
-      if (wait > THROTTLE_WAIT_MAX_MS) return { kind: 'retry', at };
-      if (wait > 0 && !(await this.sleep(wait))) return { kind: 'retry', at };
+      // Throttled: the job comes back at the subscription's next free slot, not counted as an attempt, and the
+      // worker's slot goes to another job meanwhile.
+      const slot = this.throttle(job.subscriptionArn, policy.maxReceivesPerSecond);
+      if (slot !== undefined) return { kind: 'defer', at: slot };
     }
 
-    const result = await this.post(job, policy.contentType);
+    let result: PostResult;
+    try {
+      result = await this.post(job, policy.contentType);
+    } catch (err) {
+      // post() is meant never to throw; should it, the attempt is an ordinary failure under the policy, not a job
+      // left hidden to throw again every attempt timeout for the queue's whole retention.
+      result = { outcome: 'retry', reason: `delivery attempt threw: ${(err as Error).message}` };
+    }
     const now = this.o.clock.now();
     if (result.outcome === 'delivered') return { kind: 'done' };
     // Cut short by a shutdown: not the endpoint's failure; the next start tries again at once.
-    if (result.outcome === 'abandoned') return { kind: 'retry', at: now };
+    if (result.outcome === 'abandoned') return { kind: 'defer', at: now };
     const retriesDone = ctx.attempt - 1;
     if (result.outcome === 'retry' && retriesDone < policy.retry.numRetries) {
       this.o.logger.debug({ subscription: job.subscriptionArn, attempt: ctx.attempt, reason: result.reason }, 'SNS HTTP delivery will be retried');
       return { kind: 'retry', at: now + retryDelayMs(policy.retry, retriesDone + 1) };
     }
     this.o.logger.warn(
-      { subscription: job.subscriptionArn, endpoint: job.endpoint, type: job.type, attempts: ctx.attempt, reason: result.reason },
+      { subscription: job.subscriptionArn, endpoint: endpointForLog(job.endpoint), type: job.type, attempts: ctx.attempt, reason: result.reason },
       'SNS HTTP delivery failed',
     );
     if (job.type === 'Notification' && subscription) await this.deadLetter(subscription, job, now);
     return { kind: 'done' };
   }
 
-  /** Waits on the injected clock; answers false when `stop` cut the wait short. */
-  private sleep(ms: number): Promise<boolean> {
-    if (this.stopping) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const end = (completed: boolean) => {
-        this.waits.delete(stop);
-        cancel();
-        resolve(completed);
-      };
-      const stop = () => end(false);
-      const cancel = this.o.clock.setTimer(ms, () => end(true));
-      this.waits.add(stop);
-    });
-  }
-
-  /** How long this delivery must wait for its subscription's rate (and takes its slot). */
-  private throttle(subscriptionArn: string, perSecond: number): number {
+  /**
+   * Takes the subscription's delivery slot (throttlePolicy.maxReceivesPerSecond) if it is free now; else answers
+   * when it will be, without taking it (the deferred job competes for it again then).
+   */
+  private throttle(subscriptionArn: string, perSecond: number): number | undefined {
     const now = this.o.clock.now();
-    const slot = Math.max(now, this.nextSlot.get(subscriptionArn) ?? 0);
-    this.nextSlot.set(subscriptionArn, slot + 1000 / perSecond);
-    return slot - now;
+    const next = this.nextSlot.get(subscriptionArn) ?? 0;
+    if (next > now) return next;
+    this.nextSlot.set(subscriptionArn, now + 1000 / perSecond);
+    return undefined;
   }
 
-  /** One POST with AWS's headers and request timeout (on the injected clock). Never throws. */
+  /**
+   * One POST with AWS's headers and request timeout (on the injected clock). Never throws. The outcome is known as
+   * soon as the status line arrives: the body of the answer is drained separately and counts for nothing, so a 200
+   * whose body is slow (or never ends) is delivered, not retried. `stop` abandons a POST only while its status is
+   * still awaited — through the abort signal, which also covers a POST that starts after `stop`.
+   */
   private post(job: HttpJob, contentType: string): Promise<PostResult> {
+    const signal = this.abort.signal;
+    if (this.stopping || signal.aborted) return Promise.resolve(ABANDONED);
     let url: URL;
     try {
       url = new URL(job.endpoint);
@@ -201,29 +205,36 @@ export class HttpDeliveries {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<PostResult>((resolve) => {
       let settled = false;
+      let cancelTimer = () => {};
       const finish = (r: PostResult) => {
         if (settled) return;
         settled = true;
-        cancel();
-        this.inFlight.delete(abandon);
+        cancelTimer();
         resolve(r);
       };
-      const abandon = () => {
-        finish({ outcome: 'abandoned', reason: 'Postbox is stopping' });
-        req.destroy();
-      };
-      const req = request(url, { method: 'POST', headers, agent: false }, (res: IncomingMessage) => {
-        res.resume();
-        const status = res.statusCode ?? 0;
-        res.on('end', () => finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` }));
-        res.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
-      });
-      const cancel = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
+      let req: ClientRequest;
+      try {
+        req = request(url, { method: 'POST', headers, agent: false, signal }, (res: IncomingMessage) => {
+          const status = res.statusCode ?? 0;
+          finish({ outcome: classifyStatus(status), reason: `HTTP ${status}` });
+          // Drained for the socket's sake only; an answer whose body never ends is cut off after the timeout.
+          res.on('error', () => {});
+          res.resume();
+          const cancelDrain = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => req.destroy());
+          res.on('close', cancelDrain);
+        });
+      } catch (err) {
+        // node:http refuses a header it cannot send (a DeliveryPolicy stored before its Content-Type was checked
+        // in full): no retry can fix the request, so it fails for good.
+        resolve({ outcome: 'failed', reason: `request not sent: ${(err as Error).message}` });
+        return;
+      }
+      cancelTimer = this.o.clock.setTimer(HTTP_TIMEOUT_MS, () => {
         finish({ outcome: 'retry', reason: `no response within ${HTTP_TIMEOUT_MS / 1000} seconds` });
         req.destroy();
       });
-      req.on('error', (err) => finish({ outcome: 'retry', reason: err.message }));
-      this.inFlight.add(abandon);
+      // Aborted by stop(): the request errors with an AbortError, which is a shutdown, not the endpoint's failure.
+      req.on('error', (err) => finish(signal.aborted ? ABANDONED : { outcome: 'retry', reason: err.message }));
       req.end(job.body);
     });
   }
@@ -234,15 +245,8 @@ export class HttpDeliveries {
    * envelope, or the raw message with its attributes. Without a RedrivePolicy (or with its queue gone) it is dropped.
    */
   private async deadLetter(subscription: SubscriptionRecord, job: HttpJob, now: number): Promise<void> {
-    const policy = subscription.attributes['RedrivePolicy'];
-    if (!policy) return;
-    let queue: QueueRecord | undefined;
-    try {
-      const key = parseQueueArn((JSON.parse(policy) as { deadLetterTargetArn: string }).deadLetterTargetArn);
-      queue = key && (await this.o.queues.getQueue(key));
-    } catch {
-      queue = undefined;
-    }
+    if (!subscription.attributes['RedrivePolicy']) return;
+    const queue = await deadLetterQueueOf(this.o.queues, subscription);
     if (!queue) {
       this.o.logger.warn({ subscription: subscription.arn }, 'SNS dead-letter queue does not exist; message dropped');
       return;

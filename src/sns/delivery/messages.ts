@@ -130,3 +130,30 @@ export function lambdaEvent(o: {
     ],
   });
 }
+
+/**
+ * The record SNS puts into a Firehose delivery stream for a notification (not raw): compact JSON with Type,
+ * MessageId, TopicArn, Subject, Message, Timestamp, UnsubscribeURL and MessageAttributes, in that order — no
+ * signature and no signing certificate (https://docs.aws.amazon.com/sns/latest/dg/firehose-archived-message-format-S3.html,
+ * firehose-delivered-message-format-http.html).
+ */
+export function firehoseRecord(o: {
+  messageId: string;
+  topicArn: string;
+  subject: string | undefined;
+  message: string;
+  timestamp: string;
+  unsubscribeUrl: string;
+  attributes: Record<string, { Type: string; Value: string }> | undefined;
+}): string {
+  return JSON.stringify({
+    Type: 'Notification',
+    MessageId: o.messageId,
+    TopicArn: o.topicArn,
+    ...(o.subject !== undefined ? { Subject: o.subject } : {}),
+    Message: o.message,
+    Timestamp: o.timestamp,
+    UnsubscribeURL: o.unsubscribeUrl,
+    ...(o.attributes ? { MessageAttributes: o.attributes } : {}),
+  });
+}

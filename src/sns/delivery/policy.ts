@@ -67,6 +67,9 @@ const CONTENT_TYPES = new Set([
   'multipart/form-data',
 ]);
 
+/** A header value an HTTP request may carry (RFC 9110 field-value: visible ASCII, space, tab). */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -183,7 +186,10 @@ function checkRequestPolicy(value: unknown, path: string, fail: (reason: string)
   for (const [key, v] of Object.entries(value)) {
     if (key !== 'headerContentType') throw fail(`Unrecognized field: ${path}.${key}`);
     if (v === null) continue;
-    const type = typeof v === 'string' ? v.split(';')[0]!.trim().toLowerCase() : '';
+    // The whole value becomes an HTTP header: its parameters too must be header-safe (visible ASCII, space and tab;
+    // no line breaks, no other control or non-ASCII characters), or the POST could never be made.
+    if (typeof v !== 'string' || !HEADER_VALUE.test(v)) throw fail(`${path}.headerContentType is not a supported content type`);
+    const type = v.split(';')[0]!.trim().toLowerCase();
     if (!CONTENT_TYPES.has(type)) throw fail(`${path}.headerContentType is not a supported content type`);
   }
 }

@@ -98,7 +98,13 @@ export class SqliteSnsStore implements SnsStore {
   private readonly deleteTopicTx: (arn: string) => void;
   private readonly deleteSubscriptionTx: (arn: string, effects: SubscriptionEffects | undefined) => string | undefined;
   private readonly createSubscriptionTx: (sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => void;
-  private readonly updateSubscriptionTx: (sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => void;
+  private readonly renewConfirmationTx: (
+    arn: string,
+    expected: string | undefined,
+    token: string,
+    expiresAt: number,
+    effects: SubscriptionEffects | undefined,
+  ) => boolean;
   /** The delivery log's writes, run inside SNS's transactions (a publish records its deliveries in its own). */
   private readonly log: SqliteDeliveryLog;
   /** FIFO publishes until the next sweep of expired deduplication ids (indexed by expiry, so a sweep is cheap). */
@@ -144,18 +150,14 @@ export class SqliteSnsStore implements SnsStore {
       );
       this.applyEffects(effects);
     });
-    this.updateSubscriptionTx = db.transaction((sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => {
-      const changed = this.s.updateSubscription.run(
-        JSON.stringify(sub.attributes),
-        sub.pendingConfirmation ? 1 : 0,
-        sub.confirmationToken ?? null,
-        sub.confirmationTokenExpiresAt ?? null,
-        sub.confirmationWasAuthenticated === false ? 0 : 1,
-        sub.arn,
-      ).changes;
-      // A subscription deleted meanwhile stays deleted, and sends nothing.
-      if (changed) this.applyEffects(effects);
-    });
+    this.renewConfirmationTx = db.transaction(
+      (arn: string, expected: string | undefined, token: string, expiresAt: number, effects: SubscriptionEffects | undefined) => {
+        const changed = this.s.renewConfirmation.run(token, expiresAt, arn, expected ?? null).changes > 0;
+        // A subscription confirmed or deleted meanwhile sends nothing.
+        if (changed) this.applyEffects(effects);
+        return changed;
+      },
+    );
   }
 
   /** Drops cached records after a failed commit. */
@@ -253,8 +255,26 @@ export class SqliteSnsStore implements SnsStore {
     );
   }
 
-  async updateSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
-    await this.group.write(() => this.updateSubscriptionTx(sub, effects));
+  async confirmSubscription(arn: string, authenticated: boolean): Promise<boolean> {
+    return this.group.write(() => this.s.confirmSubscription.run(authenticated ? 1 : 0, arn).changes > 0);
+  }
+
+  async setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean> {
+    // The attribute's own key of the JSON object, quoted: attribute names are plain words, never path syntax.
+    const path = `$.${JSON.stringify(name)}`;
+    return this.group.write(() =>
+      (value === undefined ? this.s.removeSubscriptionAttribute.run(path, arn) : this.s.setSubscriptionAttribute.run(path, value, arn)).changes > 0,
+    );
+  }
+
+  async renewConfirmation(
+    arn: string,
+    expected: string | undefined,
+    token: string,
+    expiresAt: number,
+    effects?: SubscriptionEffects,
+  ): Promise<boolean> {
+    return this.group.write(() => this.renewConfirmationTx(arn, expected, token, expiresAt, effects));
   }
 
   async deleteSubscription(arn: string, effects?: SubscriptionEffects): Promise<void> {
@@ -420,8 +440,11 @@ function prepare(db: Database) {
     subscriptionsOf: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY arn'),
     listSubscriptions: q('SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?'),
     listSubscriptionsByTopic: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? ORDER BY arn LIMIT ?'),
-    updateSubscription: q(
-      'UPDATE sns_subscriptions SET attributes = ?, pending = ?, token = ?, token_expires_at = ?, authenticated = ? WHERE arn = ?',
+    confirmSubscription: q('UPDATE sns_subscriptions SET pending = 0, authenticated = ? WHERE arn = ? AND pending = 1'),
+    setSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_set(attributes, ?, ?) WHERE arn = ?'),
+    removeSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_remove(attributes, ?) WHERE arn = ?'),
+    renewConfirmation: q(
+      'UPDATE sns_subscriptions SET token = ?, token_expires_at = ? WHERE arn = ? AND pending = 1 AND token IS ?',
     ),
     deleteSubscription: q('DELETE FROM sns_subscriptions WHERE arn = ?'),
     getDedup: q('SELECT message_id, sequence_number FROM sns_fifo_dedup WHERE topic_arn = ? AND dedup_id = ? AND expires_at > ?'),

@@ -163,6 +163,47 @@ describe('http subscriptions: confirmation', () => {
     assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: fresh }))).SubscriptionArn!.startsWith(topic));
   });
 
+  test('subscribing again while pending resends the same token: every token sent keeps confirming for three days', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+    await s.waitFor(1);
+    await advance(24 * 3600_000);
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+    await s.waitFor(2, 'the second confirmation');
+    const [first, second] = [s.json(0)['Token'], s.json(1)['Token']];
+    assert.equal(second, first);
+    // Three days from the second request, not the first: a day and a half after the first's three days ran out.
+    await advance(2.5 * 24 * 3600_000);
+    assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: first }))).SubscriptionArn!.startsWith(topic));
+  });
+
+  test('concurrent changes of one subscription do not undo each other', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url, ReturnSubscriptionArn: true }));
+    await s.waitFor(1);
+    const changes: [string, string][] = [
+      ['RawMessageDelivery', 'true'],
+      ['FilterPolicy', JSON.stringify({ color: ['red'] })],
+      ['DeliveryPolicy', JSON.stringify({ healthyRetryPolicy: { numRetries: 5 } })],
+      ['RedrivePolicy', JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:somewhere' })],
+      ['FilterPolicyScope', 'MessageBody'],
+    ];
+    await Promise.all([
+      ...changes.map(([AttributeName, AttributeValue]) => sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName, AttributeValue }))),
+      sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(0)['Token'] })),
+    ]);
+    const a = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    for (const [name, value] of changes) assert.equal(a[name], value, name);
+    assert.equal(a['PendingConfirmation'], 'false');
+    // Removing one attribute leaves the others.
+    await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'RedrivePolicy', AttributeValue: '' }));
+    const b = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!;
+    assert.equal(b['RedrivePolicy'], undefined);
+    assert.equal(b['FilterPolicy'], JSON.stringify({ color: ['red'] }));
+  });
+
   test('endpoints must match their protocol', async () => {
     const topic = await newTopic();
     for (const [Protocol, Endpoint] of [['http', 'https://example.com/'], ['https', 'http://example.com/'], ['http', 'not a url'], ['http', '']]) {
@@ -220,11 +261,20 @@ describe('http subscriptions: notifications', () => {
     assert.equal(r.headers['x-amz-sns-subscription-arn'], arn);
   });
 
-  test('Unsubscribe sends an UnsubscribeConfirmation, then nothing more', async () => {
+  test("the subscription's owner unsubscribing: no cancellation message is sent", async () => {
     const s = await newSubscriber();
     const topic = await newTopic();
     const arn = await confirmedSubscription(topic, s);
     await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+    await sns.send(new PublishCommand({ TopicArn: topic, Message: 'gone' }));
+    await s.expectNoMoreThan(1);
+  });
+
+  test('an unauthenticated Unsubscribe (the UnsubscribeURL) sends the endpoint an UnsubscribeConfirmation, then nothing more', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const arn = await confirmedSubscription(topic, s);
+    assert.equal((await fetch(`${postbox.endpoint}/?Action=Unsubscribe&SubscriptionArn=${arn}`)).status, 200);
     const r = (await s.waitFor(2, 'the unsubscribe confirmation'))[1]!;
     assert.equal(r.headers['x-amz-sns-message-type'], 'UnsubscribeConfirmation');
     assert.equal(r.headers['x-amz-sns-subscription-arn'], arn);
@@ -367,6 +417,38 @@ describe('http subscriptions: retries and dead letters', () => {
   });
 });
 
+describe('http subscriptions: one endpoint cannot hold up the others', () => {
+  test('while one endpoint hangs, deliveries to another go on', async () => {
+    const slow = await newSubscriber();
+    const fast = await newSubscriber();
+    const slowTopic = await newTopic();
+    const fastTopic = await newTopic();
+    await confirmedSubscription(slowTopic, slow);
+    await confirmedSubscription(fastTopic, fast);
+    slow.respond = (n) => (n === 0 ? 200 : undefined);
+    await sns.send(new PublishCommand({ TopicArn: slowTopic, Message: 'hangs' }));
+    await slow.waitFor(2, 'the POST that hangs');
+    await sns.send(new PublishCommand({ TopicArn: fastTopic, Message: 'goes through' }));
+    await fast.waitFor(2, 'the other delivery, without the clock moving');
+    assert.equal(fast.json(1)['Message'], 'goes through');
+  });
+
+  test('a throttled subscription defers its jobs: they arrive at its rate, and are not counted as failed attempts', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    const policy = { throttlePolicy: { maxReceivesPerSecond: 1 }, healthyRetryPolicy: { numRetries: 0 } };
+    await confirmedSubscription(topic, s, { DeliveryPolicy: JSON.stringify(policy) });
+    for (let i = 0; i < 4; i++) await sns.send(new PublishCommand({ TopicArn: topic, Message: `m${i}` }));
+    for (let n = 2; n <= 5; n++) {
+      await advance(1_000);
+      await s.waitFor(n);
+    }
+    await advance(5_000);
+    await s.expectNoMoreThan(5);
+    assert.deepEqual(s.received.slice(1).map((r) => JSON.parse(r.body).Message).sort(), ['m0', 'm1', 'm2', 'm3']);
+  });
+});
+
 describe('delivery policy validation', () => {
   test('SetTopicAttributes and SetSubscriptionAttributes check DeliveryPolicy as AWS does', async () => {
     const topic = await newTopic();
@@ -385,6 +467,11 @@ describe('delivery policy validation', () => {
     await bad({ http: { defaultHealthyRetryPolicy: { numRetries: 100, minDelayTarget: 3600, maxDelayTarget: 3600 } } }, /total retry time/);
     await bad({ http: { defaultThrottlePolicy: { maxReceivesPerSecond: 0 } } }, /maxReceivesPerSecond must be greater than or equal to 1/);
     await bad('{nope', 'Invalid parameter: DeliveryPolicy: failed to parse JSON.');
+    // The whole Content-Type is checked, parameters included: it is sent as a header.
+    for (const type of ['text/plain; charset=UTF-8\r\nX-Injected: 1', 'text/plain; charset=\u00fc', 'application/json\n']) {
+      await bad({ http: { defaultRequestPolicy: { headerContentType: type } } }, 'Invalid parameter: DeliveryPolicy: http.defaultRequestPolicy.headerContentType is not a supported content type');
+    }
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify({ http: { defaultRequestPolicy: { headerContentType: 'text/plain;\tcharset=UTF-8' } } }) }));
     await rejects(
       sns.send(new CreateTopicCommand({ Name: uniqueName('t'), Attributes: { DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 101 } } }) } })),
       'InvalidParameterException',
@@ -457,19 +544,29 @@ describe('durability', () => {
       const config = {
         topics: [{ name: 'configured', subscriptions: [{ protocol: 'http', endpoint: s.url, attributes: { RawMessageDelivery: 'true' } }] }],
       };
-      let p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
-      await s.waitFor(1, 'the confirmation request');
-      await p.stop();
-      p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
-      await s.waitFor(2, 'a fresh confirmation request');
+      const first = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
+      try {
+        await s.waitFor(1, 'the confirmation request');
+      } finally {
+        await first.stop();
+      }
+      const p = await startTestPostbox({ dataDir: dir, memory: false, clock: new ManualClock(Date.UTC(2026, 0, 1)), config });
       const client = snsClient(p.endpoint);
-      const topic = s.json(1)['TopicArn'];
-      const arn = (await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(1)['Token'] }))).SubscriptionArn!;
-      assert.equal((await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!['RawMessageDelivery'], 'true');
-      await client.send(new PublishCommand({ TopicArn: topic, Message: 'configured and confirmed' }));
-      assert.equal((await s.waitFor(3))[2]!.body, 'configured and confirmed');
-      client.destroy();
-      await p.stop();
+      try {
+        await s.waitFor(2, 'a fresh confirmation request');
+        const topic = s.json(1)['TopicArn'];
+        // The same token again: the first, still unexpired, keeps confirming.
+        assert.equal(s.json(1)['Token'], s.json(0)['Token']);
+        const arn = (await client.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: s.json(1)['Token'] }))).SubscriptionArn!;
+        assert.equal((await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!['RawMessageDelivery'], 'true');
+        await client.send(new PublishCommand({ TopicArn: topic, Message: 'configured and confirmed' }));
+        // (A confirmation request the first process was stopped in the middle of may come again before it.)
+        for (let i = 0; i < 200 && !s.received.some((r) => r.body === 'configured and confirmed'); i++) await settle(5);
+        assert.ok(s.received.some((r) => r.body === 'configured and confirmed'), 'the raw notification');
+      } finally {
+        client.destroy();
+        await p.stop();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

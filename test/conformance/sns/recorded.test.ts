@@ -172,7 +172,7 @@ describe('protocols confirmed at once', () => {
     await rejects(sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'lambda', Endpoint: 'my-function' })), 'InvalidParameterException', 400, 'Invalid parameter: Lambda endpoint ARN');
   });
 
-  test('firehose: needs SubscriptionRoleArn; records the envelope, or the bare message when raw', async () => {
+  test("firehose: needs SubscriptionRoleArn; records AWS's compact unsigned record, or the bare message when raw", async () => {
     const topic = await newTopic();
     const stream = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/${unique('s')}`;
     const raw = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/${unique('raw')}`;
@@ -185,11 +185,21 @@ describe('protocols confirmed at once', () => {
     );
     await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'firehose', Endpoint: stream, Attributes: { SubscriptionRoleArn: role } }));
     await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'firehose', Endpoint: raw, Attributes: { SubscriptionRoleArn: role, RawMessageDelivery: 'true' } }));
-    await sns.send(new PublishCommand({ TopicArn: topic, Message: 'to the stream' }));
-    const n = JSON.parse((await deliveries(stream))[0]!.payload);
+    const { MessageId } = await sns.send(
+      new PublishCommand({ TopicArn: topic, Message: 'to the stream', Subject: 'S', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }),
+    );
+    const payload = (await deliveries(stream))[0]!.payload;
+    // AWS's Firehose record (firehose-archived-message-format-S3): compact JSON, no Signature, no SigningCertURL.
+    assert.doesNotMatch(payload, /\n/);
+    const n = JSON.parse(payload);
+    assert.deepEqual(Object.keys(n), ['Type', 'MessageId', 'TopicArn', 'Subject', 'Message', 'Timestamp', 'UnsubscribeURL', 'MessageAttributes']);
     assert.equal(n.Type, 'Notification');
+    assert.equal(n.MessageId, MessageId);
+    assert.equal(n.TopicArn, topic);
+    assert.equal(n.Subject, 'S');
     assert.equal(n.Message, 'to the stream');
-    assert.ok(await verifySnsSignature(n));
+    assert.match(n.UnsubscribeURL, /\?Action=Unsubscribe&SubscriptionArn=/);
+    assert.deepEqual(n.MessageAttributes, { k: { Type: 'String', Value: 'v' } });
     assert.equal((await deliveries(raw))[0]!.payload, 'to the stream');
     await rejects(
       sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'firehose', Endpoint: 'stream', Attributes: { SubscriptionRoleArn: role } })),
