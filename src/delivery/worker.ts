@@ -149,8 +149,10 @@ export class DeliveryWorker<J> {
           if (this.again) continue;
           return;
         }
-        // Full, or the queue looked empty: wait until an attempt finishes or a kick says there is new work.
-        if (!this.again) {
+        // Full, or the queue looked empty: wait until an attempt finishes or a kick says there is new work. A kick
+        // while every slot is busy changes nothing until a slot frees: waiting then is what keeps this loop from
+        // spinning without ever yielding.
+        if (!this.again || inFlight.size >= this.concurrency) {
           const woken = new Promise<void>((resolve) => (this.wake = resolve));
           // Jobs deferred or retried into the future come due while attempts are still running: look then too.
           await this.armTimer(true);

@@ -143,6 +143,39 @@ function defineWorkerSuite(engine: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    test('a kick while every slot is busy waits for a slot instead of spinning', async () => {
+      const store = await open();
+      const clock = new ManualClock(T0);
+      const queue = await internalQueue(store, 'us-east-1', 'full-jobs', T0);
+      await store.send(queue, [jobMessage({ n: 1 }, T0), jobMessage({ n: 2 }, T0)]);
+      let release: () => void = () => {};
+      const seen: number[] = [];
+      const worker = new DeliveryWorker<Job>({
+        store,
+        clock,
+        logger,
+        concurrency: 1,
+        queue: async () => queue,
+        attempt: (job) => {
+          seen.push(job.n);
+          return job.n === seen[0] && seen.length === 1
+            ? new Promise<AttemptOutcome>((resolve) => (release = () => resolve({ kind: 'done' })))
+            : Promise.resolve({ kind: 'done' });
+        },
+      });
+      worker.start();
+      await until(() => seen.length === 1, 'the first attempt');
+      worker.kick(); // new work announced while the only slot is busy
+      clock.advance(1_000);
+      // The event loop must still turn (a spinning drain would never let this timer fire).
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(seen.length, 1);
+      release();
+      await until(() => seen.length === 2, 'the second job once the slot freed');
+      await worker.stop();
+      await store.close();
+    });
+
     test('a deferral is not an attempt: the attempt number counts only retries', async () => {
       const store = await open();
       const clock = new ManualClock(T0);
