@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   ConfirmSubscriptionCommand,
   CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
   SubscribeCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { startPostbox, type Postbox } from '../../src/index.js';
+import type { PostboxConfigFile } from '../../src/config/file.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { dropSchema, freshSchema, testDatabase } from '../support/postgres.js';
 import { jsonClient, settle } from '../support/postbox.js';
@@ -30,10 +32,10 @@ let nodes: Postbox[] = [];
 let sns: SNSClient[] = [];
 let sqs: SQSClient[] = [];
 
-async function startNode(): Promise<Postbox> {
+async function startNode(config?: PostboxConfigFile): Promise<Postbox> {
   const url = new URL((await testDatabase()).connectionString);
   url.searchParams.set('schema', schema);
-  return startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', storage: url.toString(), clock });
+  return startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', storage: url.toString(), clock, ...(config ? { config } : {}) });
 }
 
 before(async () => {
@@ -89,6 +91,26 @@ test('a Subscribe on one node is used by the next Publish on the other, both way
   await b.send(new PublishCommand({ TopicArn, Message: 'after unsubscribe', MessageAttributes: { kind: { DataType: 'String', StringValue: 'wanted' } } }));
   assert.deepEqual(await drain(sqs[1]!, q2.url), []);
   assert.deepEqual(await drain(sqs[1]!, q1.url), ['warm b', 'unwanted, from b', 'after unsubscribe']);
+});
+
+test('nodes joining with the same config file converge on one topic and one subscription', async () => {
+  const config: PostboxConfigFile = {
+    queues: [{ name: 'cfg-inbox' }],
+    topics: [{ name: 'cfg-topic', subscriptions: [{ queue: 'cfg-inbox', attributes: { RawMessageDelivery: true } }] }],
+  };
+  const joined: Postbox[] = [];
+  try {
+    for (let i = 0; i < 2; i++) joined.push(await startNode(config));
+    const TopicArn = 'arn:aws:sns:us-east-1:000000000000:cfg-topic';
+    const { Subscriptions } = await sns[1]!.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.equal(Subscriptions?.length, 1);
+    await sns[1]!.send(new PublishCommand({ TopicArn, Message: 'configured' }));
+    const { QueueUrl } = await sqs[1]!.send(new CreateQueueCommand({ QueueName: 'cfg-inbox' }));
+    const { Messages } = await sqs[1]!.send(new ReceiveMessageCommand({ QueueUrl }));
+    assert.deepEqual(Messages?.map((m) => m.Body), ['configured']);
+  } finally {
+    for (const n of joined) await n.stop();
+  }
 });
 
 test('FIFO topics: a deduplication id published on both nodes delivers once, numbered in order', async () => {

@@ -247,9 +247,9 @@ test('the delivery log filters, pages and clears across nodes', async () => {
     details: { n: String(n) },
     recordedAt: T0 + n,
   });
-  await a.deliveryLog().record([entry(1, 'lambda'), entry(2, 'firehose'), entry(3, 'lambda')]);
+  await a.deliveryLog().record([entry(1, 'lambda'), entry(2, 'firehose'), { ...entry(3, 'lambda'), payload: 'payload 3\u0000' }]);
   const lambdas = await b.deliveryLog().list({ accountId: '111111111111', protocol: 'lambda' }, 0, 10);
-  assert.deepEqual(lambdas.map((r) => r.payload), ['payload 1', 'payload 3']);
+  assert.deepEqual(lambdas.map((r) => r.payload), ['payload 1', 'payload 3\u0000'], 'any character, U+0000 too');
   assert.deepEqual(lambdas[0]!.details, { n: '1' });
   assert.equal(lambdas[0]!.subject, undefined);
   const page = await b.deliveryLog().list({ accountId: '111111111111' }, lambdas[0]!.id, 1);

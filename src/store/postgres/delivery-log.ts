@@ -11,7 +11,7 @@ interface Row {
   endpoint: string;
   source: string | null;
   subject: string | null;
-  payload: string;
+  payload: Buffer;
   details: string | null;
   recorded_at: number;
 }
@@ -39,7 +39,8 @@ export class PostgresDeliveryLog implements DeliveryLog {
     this.insert = {
       name: 'pb_delivery_log_insert',
       text: `INSERT INTO ${S}.delivery_log (service, account_id, region, protocol, endpoint, source, subject, payload, details, recorded_at)
-             SELECT service, account_id, region, protocol, endpoint, source, subject, payload, details, recorded_at FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+             SELECT service, account_id, region, protocol, endpoint, source, subject, payload, details, recorded_at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[],
                $9::text[], $10::bigint[]) WITH ORDINALITY AS t(service, account_id, region, protocol, endpoint, source, subject,
                payload, details, recorded_at, ord)
              ORDER BY ord
@@ -67,7 +68,7 @@ export class PostgresDeliveryLog implements DeliveryLog {
       column('endpoint'),
       column('source'),
       column('subject'),
-      column('payload'),
+      column('payload', (p) => Buffer.from(p, 'utf8')),
       column('details', (d) => (d ? JSON.stringify(d) : null)),
       column('recordedAt'),
     ]);
@@ -112,7 +113,7 @@ function toRecord(r: Row): DeliveryRecord {
     endpoint: r.endpoint,
     ...(r.source !== null ? { source: r.source } : {}),
     ...(r.subject !== null ? { subject: r.subject } : {}),
-    payload: r.payload,
+    payload: r.payload.toString('utf8'),
     ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, string> } : {}),
     recordedAt: r.recorded_at,
   };

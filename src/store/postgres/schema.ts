@@ -233,7 +233,8 @@ const MIGRATIONS: string[] = [
     endpoint text NOT NULL,
     source text,
     subject text,
-    payload text NOT NULL,
+    -- bytea, as message bodies: what was published may hold any character, U+0000 included.
+    payload bytea NOT NULL,
     details text,
     recorded_at bigint NOT NULL
   );
