@@ -88,6 +88,9 @@ test('topics and subscriptions written on one node are read on the other, in ARN
   await b.snsStore().deleteTopic(t.arn);
   assert.equal(await a.snsStore().getTopic(t.arn), undefined);
   assert.deepEqual(await a.snsStore().subscriptionsOf(t.arn), []);
+  // A Subscribe that looked the topic up before another node deleted it leaves no orphan behind.
+  await a.snsStore().createSubscription(subscription(t, 'arn:aws:sqs:us-east-1:000000000000:late'));
+  assert.deepEqual(await b.snsStore().subscriptionsOf(t.arn), []);
 });
 
 test("a subscription change on one node reaches the other's next read of the topic", async () => {

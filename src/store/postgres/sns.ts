@@ -201,8 +201,9 @@ export class PostgresSnsStore implements SnsStore {
 
   async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
     await this.host.transaction(async (c) => {
-      // The topic's row first, as a publish takes it, then the internal queues: one lock order for everyone.
-      await this.bumpVersion(c, sub.topicArn);
+      // The topic's row first, as a publish takes it, then the internal queues: one lock order for everyone. A topic
+      // deleted meanwhile (on any node) keeps no subscription: DeleteTopic removed the others with it.
+      if (!(await this.bumpVersion(c, sub.topicArn))) return;
       await countOf(c, this.s.insertSubscription, [
         sub.arn,
         sub.topicArn,
@@ -254,9 +255,9 @@ export class PostgresSnsStore implements SnsStore {
       });
   }
 
-  /** Gives the topic a new subscriptions version (locking its row until the transaction ends). */
-  private async bumpVersion(c: PoolClient, topicArn: string): Promise<void> {
-    await countOf(c, this.s.bumpVersion, [topicArn]);
+  /** Gives the topic a new subscriptions version (locking its row until the transaction ends); false if it is gone. */
+  private async bumpVersion(c: PoolClient, topicArn: string): Promise<boolean> {
+    return (await countOf(c, this.s.bumpVersion, [topicArn])) > 0;
   }
 
   /** Jobs into internal queues and recorded deliveries that go with a subscription change (same transaction). */
