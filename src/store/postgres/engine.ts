@@ -913,6 +913,7 @@ export class PostgresStore implements Store {
       pool: this.pool,
       quotedSchema: this.quotedSchema,
       transaction: (fn) => this.tx(fn),
+      send: (queue, messages, fifo) => this.send(queue, messages, fifo),
       sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
     };
   }

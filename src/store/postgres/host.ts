@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
-import type { SendResult } from '../contract.js';
+import type { FifoSendOptions, NewMessage, QueueRecord, SendResult } from '../contract.js';
 import type { FanoutDelivery } from '../sns-contract.js';
 
 /** A pool (one statement, its own transaction) or a connection inside a transaction. */
@@ -19,6 +19,8 @@ export interface PostgresHost {
    * nothing but database work (and pure computation) before it resolves.
    */
   transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T>;
+  /** The engine's send into one queue, on its own (into a standard queue: one statement, no transaction). */
+  send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]>;
   /** The engine's sendMany, inside the caller's transaction (queues written in id order). */
   sendManyIn(c: PoolClient, deliveries: FanoutDelivery[]): Promise<SendResult[][]>;
 }

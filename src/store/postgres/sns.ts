@@ -285,7 +285,7 @@ export class PostgresSnsStore implements SnsStore {
   }
 
   publish(request: PublishRequest): Promise<PublishOutcome> {
-    if (!request.topic.fifo) return this.host.transaction((c) => this.publishIn(c, request));
+    if (!request.topic.fifo) return this.publishStandard(request);
     const arn = request.topic.arn;
     const previous = this.fifoTails.get(arn) ?? Promise.resolve();
     const outcome = previous.then(
@@ -301,6 +301,21 @@ export class PostgresSnsStore implements SnsStore {
       if (this.fifoTails.get(arn) === tail) this.fifoTails.delete(arn);
     });
     return outcome;
+  }
+
+  /**
+   * A standard topic's publish: no lock, no number, so the deliveries can be built first. The common case — one
+   * standard queue and nothing to record — is one statement (the engine's send), atomic without a transaction.
+   */
+  private async publishStandard(r: PublishRequest): Promise<PublishOutcome> {
+    const deliveries = r.build(undefined);
+    const records = r.records?.() ?? [];
+    const only = deliveries.length === 1 ? deliveries[0]! : undefined;
+    if (only && !only.fifo && records.length === 0) {
+      const results = [await this.host.send(only.queue, only.messages)];
+      return { messageId: r.messageId, duplicate: false, results, queueIds: only.messages.length ? [only.queue.id] : [] };
+    }
+    return this.host.transaction((c) => this.publishIn(c, { ...r, build: () => deliveries, records: () => records }));
   }
 
   /**
