@@ -42,7 +42,7 @@ export interface PostboxOptions {
   /** Keep everything in memory (nothing survives a stop). */
   memory?: boolean;
   /**
-   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS only so far).
+   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS and SNS so far).
    * Default: the embedded SQLite file under `dataDir`.
    */
   storage?: string;
@@ -130,26 +130,26 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const backgroundLease = leadership.lease(SQS_BACKGROUND_ROLE);
   background = new SqsBackground(rt, backgroundLease);
 
-  // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together.
-  // The PostgreSQL engine has no SNS store yet: with it, Postbox serves SQS (and STS) only.
-  let snsRt: SnsRuntime | undefined;
-  if (store instanceof SqliteStore) {
-    const snsStore = store.snsStore();
-    snsRt = {
-      store: snsStore,
-      queues: store,
-      clock,
-      logger,
-      notifyQueue: (queueId) => waiters.notify(queueId),
-      subscriptions: new TopicSubscriptions(snsStore, logger),
-      signer: new Signer(snsStore, clock),
-      http: new HttpDeliveries({ queues: store, sns: snsStore, clock, logger, region, notifyQueue: (queueId) => waiters.notify(queueId) }),
-      deliveries: store.deliveryLog(),
-    };
-  }
-  const sns = snsRt && snsService(snsRt);
+  // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together — on
+  // either engine. On PostgreSQL every node runs the HTTP delivery worker (its internal queue hands each job to one
+  // node), and a node's cached subscriptions follow changes made on the others (see PostgresSnsStore).
+  const snsStore = store.snsStore();
+  const subscriptions = new TopicSubscriptions(snsStore, logger);
+  if (!(store instanceof SqliteStore)) store.snsStore().onSubscriptionsChanged((topicArn) => subscriptions.invalidate(topicArn));
+  const snsRt: SnsRuntime = {
+    store: snsStore,
+    queues: store,
+    clock,
+    logger,
+    notifyQueue: (queueId) => waiters.notify(queueId),
+    subscriptions,
+    signer: new Signer(snsStore, clock),
+    http: new HttpDeliveries({ queues: store, sns: snsStore, clock, logger, region, notifyQueue: (queueId) => waiters.notify(queueId) }),
+    deliveries: store.deliveryLog(),
+  };
+  const sns = snsService(snsRt);
 
-  // EventBridge, like SNS, needs the SQLite engine for now: its deliveries into queues commit in one transaction.
+  // EventBridge needs the SQLite engine for now: its deliveries into queues commit in one transaction.
   // Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the scheduler.
   let eventsRt: EventsRuntime | undefined;
   let eventsScheduler: RuleScheduler | undefined;
@@ -162,7 +162,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       region,
       runtime: () => eventsRt!,
       deliveryLog: store.deliveryLog(),
-      ...(snsRt ? { sns: snsRt } : {}),
+      sns: snsRt,
     });
     eventsRt = {
       store: eventsStore,
@@ -190,9 +190,9 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
 
   const dispatcher = new PostboxDispatcher(
-    { services: [sqs, ...(sns ? [sns] : []), ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
-    (path) => snsRt?.signer.certificateAt(path) ?? Promise.resolve(undefined),
-    store instanceof SqliteStore ? store.deliveryLog() : undefined,
+    { services: [sqs, sns, ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
+    (path) => snsRt.signer.certificateAt(path),
+    store.deliveryLog(),
     (call) => serveSmsControl(snsRt, call, { accountId, region }),
   );
   // Ready while the storage answers: a load balancer takes a node whose database is unreachable out of rotation
@@ -211,7 +211,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         storage: store.engine,
         // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
         leader: backgroundLease.held,
-        services: { sqs: running, ...(sns ? { sns: running } : {}), ...(events ? { events: running } : {}), sts: 'running' },
+        services: { sqs: running, sns: running, ...(events ? { events: running } : {}), sts: 'running' },
       },
     };
   };
@@ -225,7 +225,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   // A node alone on its database takes the lead before its first step (so that move tasks carry on at once).
   await leadership.settled();
   background.start();
-  snsRt?.http.start();
+  snsRt.http.start();
   await eventsRt?.replays?.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
@@ -245,7 +245,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         const closed = http.close();
         waiters.closeAll();
         await closed;
-        await snsRt?.http.stop();
+        await snsRt.http.stop();
         await background!.stop();
         await eventsScheduler?.stop();
         await eventsRt?.delivery.stop();

@@ -17,7 +17,8 @@ export interface SigningKey {
 /**
  * Signs notifications as SNS does: SignatureVersion 1 is SHA1withRSA, 2 is SHA256withRSA, over the canonical
  * string AWS documents (https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html). The RSA
- * key and its certificate are made once and kept in the store, so signatures verify across restarts.
+ * key and its certificate are made once and kept in the store, so signatures verify across restarts; on PostgreSQL
+ * every node reads the one key the first node stored (the store keeps a single row), so it is safe to keep here.
  */
 export class Signer {
   private loading: Promise<SigningKey> | undefined;

@@ -21,7 +21,10 @@ export interface PublishedMessage {
 /**
  * Subscriptions per topic, in memory, with the topic's filter policies compiled once (pattern/compile) rather than
  * parsed on every publish. Any change to a topic's subscriptions drops its entry; the next publish reloads and
- * recompiles. This process is the store's only writer (SQLite), so the cache cannot miss a change made elsewhere.
+ * recompiles. On SQLite this process is the store's only writer, so the actions' own `invalidate` calls see every
+ * change. On PostgreSQL other nodes change subscriptions too: the store reports a change made anywhere when it next
+ * reads the topic (PostgresSnsStore.onSubscriptionsChanged, wired to `invalidate` in app.ts), and a publish reads
+ * its topic before it calls `get`.
  */
 export class TopicSubscriptions {
   private readonly cache = new Map<string, Promise<TopicFanout>>();

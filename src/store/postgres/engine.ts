@@ -20,10 +20,13 @@ import type {
   StoredMessage,
 } from '../contract.js';
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
+import { PostgresDeliveryLog } from './delivery-log.js';
+import type { PostgresHost } from './host.js';
 import { ChannelListener } from './notify.js';
 import { PostgresLeadership, type PostgresLeadershipOptions } from './leadership.js';
 import { DatabaseHealth, isConnectionError, storageUnavailable, type DatabaseHealthOptions } from './health.js';
 import { migrate } from './schema.js';
+import { PostgresSnsStore } from './sns.js';
 import { statements, type Statement, type Statements } from './sql.js';
 
 export interface PostgresOptions {
@@ -122,6 +125,8 @@ export class PostgresStore implements Store {
   private leaders: PostgresLeadership | undefined;
   private readonly health: DatabaseHealth;
   private closed = false;
+  private sns: PostgresSnsStore | undefined;
+  private log: PostgresDeliveryLog | undefined;
 
   constructor(options: PostgresOptions) {
     const schema = options.schema ?? 'postbox';
@@ -353,21 +358,24 @@ export class PostgresStore implements Store {
    * in id order, so that two fan-outs over the same FIFO queues take their group locks in one order.
    */
   async sendMany(deliveries: { queue: QueueRecord; messages: NewMessage[]; fifo?: FifoSendOptions }[]): Promise<SendResult[][]> {
+    return this.tx((c) => this.sendManyIn(c, deliveries));
+  }
+
+  /** sendMany inside the caller's transaction (an SNS publish numbers and deduplicates in the same one). */
+  async sendManyIn(c: PoolClient, deliveries: { queue: QueueRecord; messages: NewMessage[]; fifo?: FifoSendOptions }[]): Promise<SendResult[][]> {
     const order = deliveries.map((_, i) => i).sort((a, b) => deliveries[a]!.queue.id - deliveries[b]!.queue.id);
-    return this.tx(async (c) => {
-      const results: SendResult[][] = new Array(deliveries.length);
-      for (const i of order) {
-        const { queue, messages, fifo } = deliveries[i]!;
-        if (messages.length === 0) results[i] = [];
-        else if (fifo) results[i] = await this.sendFifo(c, queue.id, messages, fifo);
-        else {
-          const rows: InsertRow[] = messages.map((m) => ({ ...m, receiveCount: 0, firstReceivedAt: null }));
-          await this.insertEncoded(c, queue.id, false, insertColumns(rows, false));
-          results[i] = messages.map((m) => ({ messageId: m.messageId, duplicate: false }));
-        }
+    const results: SendResult[][] = new Array(deliveries.length);
+    for (const i of order) {
+      const { queue, messages, fifo } = deliveries[i]!;
+      if (messages.length === 0) results[i] = [];
+      else if (fifo) results[i] = await this.sendFifo(c, queue.id, messages, fifo);
+      else {
+        const rows: InsertRow[] = messages.map((m) => ({ ...m, receiveCount: 0, firstReceivedAt: null }));
+        await this.insertEncoded(c, queue.id, false, insertColumns(rows, false));
+        results[i] = messages.map((m) => ({ messageId: m.messageId, duplicate: false }));
       }
-      return results;
-    });
+    }
+    return results;
   }
 
   private async sendFifo(c: PoolClient, queueId: number, messages: NewMessage[], fifo: FifoSendOptions): Promise<SendResult[]> {
@@ -952,6 +960,32 @@ export class PostgresStore implements Store {
       ...options,
     });
     return this.leaders;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // SNS and the delivery log, on this database (src/store/postgres/sns.ts, delivery-log.ts)
+  // -------------------------------------------------------------------------------------------------------------
+
+  /** The SNS store over this database, whose publishes deliver into these queues in their own transaction. */
+  snsStore(): PostgresSnsStore {
+    this.sns ??= new PostgresSnsStore(this.host());
+    return this.sns;
+  }
+
+  /** The log of deliveries recorded instead of made, on this database (shared by every node). */
+  deliveryLog(): PostgresDeliveryLog {
+    this.log ??= new PostgresDeliveryLog(this.host());
+    return this.log;
+  }
+
+  private host(): PostgresHost {
+    return {
+      pool: this.pool,
+      quotedSchema: this.quotedSchema,
+      transaction: (fn) => this.tx(fn),
+      send: (queue, messages, fifo) => this.send(queue, messages, fifo),
+      sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
+    };
   }
 
   async close(): Promise<void> {

@@ -118,6 +118,138 @@ const MIGRATIONS: string[] = [
   ALTER TABLE {s}.fifo_groups SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
   ALTER TABLE {s}.fifo_dedup SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
   `,
+
+  // 3: Amazon SNS (src/store/postgres/sns.ts, sns-mobile.ts) and the delivery log (delivery-log.ts), table for table
+  // as on SQLite. ARNs and phone numbers are listed in byte order (COLLATE "C"), as SQLite and AWS list them.
+  `
+  CREATE TABLE {s}.sns_topics (
+    arn text COLLATE "C" PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text NOT NULL,
+    fifo boolean NOT NULL,
+    attributes text NOT NULL,
+    tags text NOT NULL,
+    data_protection_policy text,
+    subscriptions_deleted integer NOT NULL DEFAULT 0,
+    -- FIFO topics: the last sequence number handed out. A publish locks the row while it numbers and delivers, so
+    -- a topic's publishes commit in sequence order across nodes.
+    sequence bigint NOT NULL DEFAULT 0,
+    -- Changes with every change to the topic's subscriptions (drawn from one sequence, so never repeated, even by a
+    -- topic deleted and created again): how a node learns that its cached subscriptions are stale.
+    subscriptions_version bigint NOT NULL,
+    created_at bigint NOT NULL,
+    modified_at bigint NOT NULL
+  );
+  CREATE SEQUENCE {s}.sns_subscriptions_versions AS bigint;
+  CREATE INDEX sns_topics_list ON {s}.sns_topics (account_id, region, arn);
+
+  CREATE TABLE {s}.sns_subscriptions (
+    arn text COLLATE "C" PRIMARY KEY,
+    topic_arn text COLLATE "C" NOT NULL,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    owner text NOT NULL,
+    protocol text NOT NULL,
+    endpoint text NOT NULL,
+    attributes text NOT NULL,
+    pending boolean NOT NULL,
+    token text,
+    token_expires_at bigint,
+    authenticated boolean NOT NULL DEFAULT true,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX sns_subscriptions_topic ON {s}.sns_subscriptions (topic_arn, arn);
+  CREATE INDEX sns_subscriptions_list ON {s}.sns_subscriptions (account_id, region, arn);
+
+  -- FIFO topics deduplicate publishes for five minutes.
+  CREATE TABLE {s}.sns_fifo_dedup (
+    topic_arn text NOT NULL,
+    dedup_id text NOT NULL,
+    message_id text NOT NULL,
+    sequence_number text NOT NULL,
+    expires_at bigint NOT NULL,
+    PRIMARY KEY (topic_arn, dedup_id)
+  );
+  CREATE INDEX sns_fifo_dedup_expiry ON {s}.sns_fifo_dedup (expires_at);
+
+  -- The key that signs notifications, and its certificate: one row for every node (the primary key admits one), so
+  -- the first node to store a key wins and the others read it.
+  CREATE TABLE {s}.sns_signing_key (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    id text NOT NULL,
+    private_key text NOT NULL,
+    certificate text NOT NULL,
+    created_at bigint NOT NULL
+  );
+
+  -- Mobile push and SMS.
+  CREATE TABLE {s}.sns_platform_applications (
+    arn text COLLATE "C" PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text NOT NULL,
+    platform text NOT NULL,
+    attributes text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX sns_platform_applications_list ON {s}.sns_platform_applications (account_id, region, arn);
+
+  CREATE TABLE {s}.sns_platform_endpoints (
+    arn text COLLATE "C" PRIMARY KEY,
+    application_arn text COLLATE "C" NOT NULL,
+    token text NOT NULL,
+    attributes text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX sns_platform_endpoints_list ON {s}.sns_platform_endpoints (application_arn, arn);
+  CREATE INDEX sns_platform_endpoints_token ON {s}.sns_platform_endpoints (application_arn, token);
+
+  CREATE TABLE {s}.sns_sms_settings (
+    account_id text NOT NULL,
+    region text NOT NULL,
+    attributes text NOT NULL,
+    in_sandbox boolean NOT NULL,
+    PRIMARY KEY (account_id, region)
+  );
+
+  -- A row per phone number that was ever opted out or in; opted_in_at enforces OptInPhoneNumber's 30-day rule.
+  CREATE TABLE {s}.sns_sms_phone_numbers (
+    account_id text NOT NULL,
+    region text NOT NULL,
+    phone_number text COLLATE "C" NOT NULL,
+    opted_out boolean NOT NULL,
+    opted_in_at bigint,
+    PRIMARY KEY (account_id, region, phone_number)
+  );
+
+  CREATE TABLE {s}.sns_sms_sandbox_numbers (
+    account_id text NOT NULL,
+    region text NOT NULL,
+    phone_number text COLLATE "C" NOT NULL,
+    status text NOT NULL,
+    one_time_password text,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (account_id, region, phone_number)
+  );
+
+  -- Deliveries recorded instead of made (e-mail, SMS, mobile push, Lambda, Firehose), in recording order.
+  CREATE TABLE {s}.delivery_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    service text NOT NULL,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    protocol text NOT NULL,
+    endpoint text NOT NULL,
+    source text,
+    subject text,
+    -- bytea, as message bodies: what was published may hold any character, U+0000 included.
+    payload bytea NOT NULL,
+    details text,
+    recorded_at bigint NOT NULL
+  );
+  CREATE INDEX delivery_log_endpoint ON {s}.delivery_log (endpoint, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,8 +16,11 @@ import {
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Postbox, PostboxConfigFile } from '../../../src/index.js';
 import type { ManualClock } from '../../../src/core/clock.js';
-import { jsonClient, settle, startClockedPostbox, startTestPostbox, uniqueName } from '../../support/postbox.js';
+import { jsonClient, onPostgres, settle, startClockedPostbox, startTestPostbox, uniqueName } from '../../support/postbox.js';
 import { rejects, snsClient } from './support.js';
+
+/** Restarts on one SQLite data directory; PostgreSQL restarts and node failures: test/cluster/sns-nodes.test.ts. */
+const sqliteRestart = onPostgres() && 'restarts a SQLite data directory (PostgreSQL: test/cluster/sns-nodes.test.ts)';
 
 let postbox: Postbox;
 let clock: ManualClock;
@@ -389,7 +392,7 @@ describe('FIFO topics', () => {
   });
 });
 
-describe('durability and configuration', () => {
+describe('durability and configuration', { skip: sqliteRestart }, () => {
   test('topics, subscriptions and the signing key survive a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'postbox-sns-'));
     try {

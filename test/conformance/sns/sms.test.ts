@@ -20,9 +20,12 @@ import type { ManualClock } from '../../../src/core/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startClockedPostbox, startTestPostbox } from '../../support/postbox.js';
+import { onPostgres, startClockedPostbox, startTestPostbox } from '../../support/postbox.js';
 import { deliveries } from './recorded-deliveries.js';
 import { rejects, snsClient } from './support.js';
+
+/** Restarts on one SQLite data directory; PostgreSQL restarts and node failures: test/cluster/sns-nodes.test.ts. */
+const sqliteRestart = onPostgres() && 'restarts a SQLite data directory (PostgreSQL: test/cluster/sns-nodes.test.ts)';
 
 let postbox: Postbox;
 let clock: ManualClock;
@@ -313,7 +316,7 @@ test('ListOriginationNumbers: Postbox has no origination numbers; MaxResults is 
   );
 });
 
-test('SMS settings, opt-outs and sandbox numbers survive a restart', async () => {
+test('SMS settings, opt-outs and sandbox numbers survive a restart', { skip: sqliteRestart }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'postbox-sms-'));
   try {
     let box = await startTestPostbox({ dataDir: dir, memory: false });
