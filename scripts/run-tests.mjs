@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with Node's built-in test runner, one file at a time (the machine
-// has two cores and several suites start servers of their own). Then the SQS conformance suites run a second time
-// against a PostgreSQL-backed server (POSTBOX_TEST_STORAGE=postgres), so both engines face the same clients.
+// has two cores and several suites start servers of their own). Then the SQS and EventBridge conformance suites run
+// a second time against a PostgreSQL-backed server (POSTBOX_TEST_STORAGE=postgres), so both engines face the same
+// clients.
 // No test may take over two minutes: one that waits forever fails instead of hanging CI.
 // An argument filters files by path; `--no-postgres-pass` skips the second pass.
 import { readdirSync, statSync } from 'node:fs';
@@ -35,9 +36,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 let status = run(files, {});
-const sqsConformance = files.filter((f) => /conformance\/(json|query)\//.test(f));
-if (!skipPostgresPass && sqsConformance.length) {
-  console.log('\n# SQS conformance again, on the PostgreSQL engine\n');
-  status = run(sqsConformance, { POSTBOX_TEST_STORAGE: 'postgres' }) || status;
+const postgresConformance = files.filter((f) => /conformance\/(json|query|events)\//.test(f));
+if (!skipPostgresPass && postgresConformance.length) {
+  console.log('\n# SQS and EventBridge conformance again, on the PostgreSQL engine\n');
+  status = run(postgresConformance, { POSTBOX_TEST_STORAGE: 'postgres' }) || status;
 }
 process.exit(status);

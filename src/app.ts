@@ -139,19 +139,26 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
   const sns = snsRt && snsService(snsRt);
 
-  // EventBridge, like SNS, needs the SQLite engine for now: its deliveries into queues commit in one transaction.
-  // Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the scheduler.
+  // EventBridge runs on both engines: its deliveries into queues commit in one transaction with the engine's own
+  // writes. Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the
+  // scheduler. On PostgreSQL several nodes share the rules: routing checks a per-bus version (BusRoutes), schedules
+  // are claimed by compare-and-set, and replays run under a lease, so each happens once across the nodes.
   let eventsRt: EventsRuntime | undefined;
   let eventsScheduler: RuleScheduler | undefined;
-  if (store instanceof SqliteStore) {
-    const eventsStore = store.eventsStore();
+  {
+    const pgEvents = store instanceof SqliteStore ? undefined : store.eventsStore();
+    const eventsStore = pgEvents ?? (store as SqliteStore).eventsStore();
+    // Deliveries recorded instead of made (Lambda, Firehose, …) need a delivery log; the PostgreSQL engine has none
+    // yet, and EventsDelivery answers such targets with a failure then.
+    const deliveryLog = store instanceof SqliteStore ? store.deliveryLog() : undefined;
+    if (!deliveryLog) logger.warn('no delivery log on this storage engine: EventBridge targets that are recorded, not made, fail');
     const delivery = new EventsDelivery({
       queues: store,
       clock,
       logger,
       region,
       runtime: () => eventsRt!,
-      deliveryLog: store.deliveryLog(),
+      ...(deliveryLog ? { deliveryLog } : {}),
       ...(snsRt ? { sns: snsRt } : {}),
     });
     eventsRt = {
@@ -160,12 +167,12 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       clock,
       logger,
       notifyQueue: (queueId) => waiters.notify(queueId),
-      routes: new BusRoutes(eventsStore, logger),
+      routes: new BusRoutes(eventsStore, logger, pgEvents && ((busArn) => pgEvents.routesVersion(busArn))),
       delivery,
       scheduleChanged: () => eventsScheduler?.kick(),
     };
     eventsScheduler = new RuleScheduler(eventsRt, () => endpointHost);
-    eventsRt.replays = new ReplayRunner(eventsRt);
+    eventsRt.replays = new ReplayRunner(eventsRt, pgEvents);
   }
   const events = eventsRt && eventsService(eventsRt);
 

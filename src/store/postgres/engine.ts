@@ -18,6 +18,7 @@ import type {
   StoredMessage,
 } from '../contract.js';
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
+import { PostgresEventsStore } from './events.js';
 import { ChannelListener } from './notify.js';
 import { migrate } from './schema.js';
 import { statements, type Statement, type Statements } from './sql.js';
@@ -296,21 +297,24 @@ export class PostgresStore implements Store {
    * in id order, so that two fan-outs over the same FIFO queues take their group locks in one order.
    */
   async sendMany(deliveries: { queue: QueueRecord; messages: NewMessage[]; fifo?: FifoSendOptions }[]): Promise<SendResult[][]> {
+    return this.tx((c) => this.sendManyIn(c, deliveries));
+  }
+
+  /** sendMany inside the caller's transaction (EventBridge commits its deliveries with its own writes). */
+  async sendManyIn(c: PoolClient, deliveries: { queue: QueueRecord; messages: NewMessage[]; fifo?: FifoSendOptions }[]): Promise<SendResult[][]> {
     const order = deliveries.map((_, i) => i).sort((a, b) => deliveries[a]!.queue.id - deliveries[b]!.queue.id);
-    return this.tx(async (c) => {
-      const results: SendResult[][] = new Array(deliveries.length);
-      for (const i of order) {
-        const { queue, messages, fifo } = deliveries[i]!;
-        if (messages.length === 0) results[i] = [];
-        else if (fifo) results[i] = await this.sendFifo(c, queue.id, messages, fifo);
-        else {
-          const rows: InsertRow[] = messages.map((m) => ({ ...m, receiveCount: 0, firstReceivedAt: null }));
-          await this.insertEncoded(c, queue.id, false, insertColumns(rows, false));
-          results[i] = messages.map((m) => ({ messageId: m.messageId, duplicate: false }));
-        }
+    const results: SendResult[][] = new Array(deliveries.length);
+    for (const i of order) {
+      const { queue, messages, fifo } = deliveries[i]!;
+      if (messages.length === 0) results[i] = [];
+      else if (fifo) results[i] = await this.sendFifo(c, queue.id, messages, fifo);
+      else {
+        const rows: InsertRow[] = messages.map((m) => ({ ...m, receiveCount: 0, firstReceivedAt: null }));
+        await this.insertEncoded(c, queue.id, false, insertColumns(rows, false));
+        results[i] = messages.map((m) => ({ messageId: m.messageId, duplicate: false }));
       }
-      return results;
-    });
+    }
+    return results;
   }
 
   private async sendFifo(c: PoolClient, queueId: number, messages: NewMessage[], fifo: FifoSendOptions): Promise<SendResult[]> {
@@ -882,6 +886,26 @@ export class PostgresStore implements Store {
         this.options.onError?.(err);
       }
     }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // EventBridge on this engine (src/store/postgres/events.ts)
+  // -------------------------------------------------------------------------------------------------------------
+
+  private events: PostgresEventsStore | undefined;
+
+  /** The EventBridge store over this pool, its transactions and sendManyIn, so PutEvents' deliveries commit together. */
+  eventsStore(): PostgresEventsStore {
+    this.events ??= new PostgresEventsStore({
+      schema: this.quotedSchema,
+      query: async (text, values) => {
+        const r = await this.pool.query(text, values);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      },
+      tx: (fn) => this.tx(fn),
+      sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
+    });
+    return this.events;
   }
 
   async close(): Promise<void> {
