@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/engine.js';
+import { SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { defineStoreContract, defineStorePersistence, fifoMessage, message, queueInput, T0 } from './contract-suite.js';
 import { dropSchema, freshSchema, openScratchStore, openTestStore, testDatabase } from '../support/postgres.js';
 
@@ -71,7 +72,7 @@ describe('postgres engine', () => {
       await client.connect();
       const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
       await client.end();
-      assert.deepEqual(rows.map((r) => r.version), [1]);
+      assert.deepEqual(rows.map((r) => r.version), Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
       // And they share one state.
       const q = (await stores[0]!.createQueue(queueInput('shared'))).queue;
       for (const s of stores) assert.deepEqual(await s.getQueue(q), q);
