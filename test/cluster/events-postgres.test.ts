@@ -1,12 +1,16 @@
 /**
  * EventBridge on two Postbox nodes sharing one PostgreSQL schema: a rule changed on one node routes the events the
- * other node accepts (its compiled routing checks the bus's version), and a scheduled rule fires once per firing
- * however many nodes' schedulers see it due (claimSchedule's compare-and-set).
+ * other node accepts (its compiled routing checks the bus's version), a scheduled rule fires once per firing
+ * however many nodes' schedulers see it due (claimSchedule's compare-and-set), and a replay that two nodes' runners
+ * both pick up is routed once (replay leases).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateArchiveCommand,
+  CreateEventBusCommand,
+  DescribeReplayCommand,
+  StartReplayCommand,
   DeleteRuleCommand,
   DescribeArchiveCommand,
   PutEventsCommand,
@@ -27,6 +31,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
 let nodes: Postbox[] = [];
+let storage = '';
 let clocks: ManualClock[] = [];
 let eb: EventBridgeClient[] = [];
 let sqs: SQSClient[] = [];
@@ -36,6 +41,7 @@ before(async () => {
   const { connectionString } = await testDatabase();
   const url = new URL(connectionString);
   url.searchParams.set('schema', schema);
+  storage = url.toString();
   for (let i = 0; i < 2; i++) {
     const clock = new ManualClock(T0);
     clocks.push(clock);
@@ -112,4 +118,52 @@ test('a scheduled rule fires once per firing with two nodes', async () => {
     times.push(...(await drain(q.url)).map((e) => e['time'] as string));
   }
   assert.deepEqual(times, ['2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z']);
+});
+
+test('a replay both nodes pick up is routed once: one node holds its lease', async () => {
+  const [a] = eb as [EventBridgeClient];
+  const [clockA] = clocks as [ManualClock];
+  const bus = 'cluster-replayed';
+  await a.send(new CreateEventBusCommand({ Name: bus }));
+  const busArn = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${bus}`;
+  await a.send(new CreateArchiveCommand({ ArchiveName: 'cluster-replayed', EventSourceArn: busArn }));
+  const q = await queue('cluster-replayed');
+  await a.send(new PutRuleCommand({ Name: 'replayed', EventBusName: bus, EventPattern: JSON.stringify({ 'replay-name': [{ exists: true }] }) }));
+  await a.send(new PutTargetsCommand({ Rule: 'replayed', EventBusName: bus, Targets: [{ Id: 'q', Arn: q.arn }] }));
+  const start = clockA.now();
+  const total = 250; // three steps of the runner (REPLAY_BATCH 100)
+  for (let i = 0; i < total; i += 10) {
+    const Entries = Array.from({ length: 10 }, (_, j) => ({ EventBusName: bus, Source: 'shop', DetailType: 'order', Detail: JSON.stringify({ n: i + j }) }));
+    await a.send(new PutEventsCommand({ Entries }));
+  }
+  for (const clock of clocks) clock.advance(MINUTE);
+  await a.send(
+    new StartReplayCommand({
+      ReplayName: 'cluster-replay',
+      EventSourceArn: `arn:aws:events:us-east-1:${ACCOUNT}:archive/cluster-replayed`,
+      EventStartTime: new Date(start - MINUTE),
+      EventEndTime: new Date(start + 30_000),
+      Destination: { Arn: busArn },
+    }),
+  );
+  // A third node starting now finds the replay unfinished and runs it too, unless the lease stops it.
+  const clockC = new ManualClock(clockA.now());
+  const c = await startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', storage, clock: clockC });
+  const ebC = eventsClient(c.endpoint);
+  try {
+    let state: string | undefined;
+    for (let i = 0; i < 100 && state !== 'COMPLETED'; i++) {
+      clockA.advance(0);
+      clockC.advance(0);
+      await settle(10);
+      state = (await ebC.send(new DescribeReplayCommand({ ReplayName: 'cluster-replay' }))).State;
+    }
+    assert.equal(state, 'COMPLETED');
+    const replayed = await drain(q.url);
+    assert.equal(replayed.length, total, 'every archived event replayed once');
+    assert.equal(new Set(replayed.map((e) => e['detail'].n)).size, total);
+  } finally {
+    ebC.destroy();
+    await c.stop();
+  }
 });
