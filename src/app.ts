@@ -41,7 +41,7 @@ export interface PostboxOptions {
   /** Keep everything in memory (nothing survives a stop). */
   memory?: boolean;
   /**
-   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS only so far).
+   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS and EventBridge so far).
    * Default: the embedded SQLite file under `dataDir`.
    */
   storage?: string;
