@@ -317,6 +317,23 @@ export class PostgresStore implements Store {
     return results;
   }
 
+  // EventBridge on this engine (src/store/postgres/events.ts): its store shares this pool, transactions and sendManyIn.
+  private events: PostgresEventsStore | undefined;
+
+  /** The EventBridge store over this pool, its transactions and sendManyIn, so PutEvents' deliveries commit together. */
+  eventsStore(): PostgresEventsStore {
+    this.events ??= new PostgresEventsStore({
+      schema: this.quotedSchema,
+      query: async (text, values) => {
+        const r = await this.pool.query(text, values);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      },
+      tx: (fn) => this.tx(fn),
+      sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
+    });
+    return this.events;
+  }
+
   private async sendFifo(c: PoolClient, queueId: number, messages: NewMessage[], fifo: FifoSendOptions): Promise<SendResult[]> {
     const results: (SendResult | undefined)[] = new Array(messages.length);
     // Duplicates inside the batch point at the first message with their key.
@@ -886,26 +903,6 @@ export class PostgresStore implements Store {
         this.options.onError?.(err);
       }
     }
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // EventBridge on this engine (src/store/postgres/events.ts)
-  // -------------------------------------------------------------------------------------------------------------
-
-  private events: PostgresEventsStore | undefined;
-
-  /** The EventBridge store over this pool, its transactions and sendManyIn, so PutEvents' deliveries commit together. */
-  eventsStore(): PostgresEventsStore {
-    this.events ??= new PostgresEventsStore({
-      schema: this.quotedSchema,
-      query: async (text, values) => {
-        const r = await this.pool.query(text, values);
-        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
-      },
-      tx: (fn) => this.tx(fn),
-      sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
-    });
-    return this.events;
   }
 
   async close(): Promise<void> {
