@@ -68,7 +68,7 @@ test('concurrent PutTargets on two nodes cannot take a rule past its target limi
   assert.equal((await a.eventsStore().listTargets(r.arn, undefined, 10)).length, 2);
 });
 
-test('concurrent StartReplay on two nodes cannot pass the active-replay limit', async () => {
+test('concurrent StartReplay on two nodes cannot pass the active-replay limit; concurrent updates of one replay: one wins', async () => {
   const replay = (name: string): ReplayRecord => ({
     arn: `arn:aws:events:us-east-1:000000000000:replay/${name}`,
     accountId: '000000000000',
@@ -83,6 +83,20 @@ test('concurrent StartReplay on two nodes cannot pass the active-replay limit', 
   });
   const outcomes = await Promise.all([a.eventsStore().createReplay(replay('r1'), 1), b.eventsStore().createReplay(replay('r2'), 1)]);
   assert.deepEqual(outcomes.sort(), ['created', 'limit']);
+
+  // updateReplay is a compare-and-set on the state; ending a replay drops its lease.
+  const created = (await a.eventsStore().getReplay(replay('r1').arn)) ?? (await a.eventsStore().getReplay(replay('r2').arn))!;
+  assert.equal(await a.eventsStore().claimReplay(created.arn, 'node-a', T0, 60_000), true);
+  const updates = await Promise.all([
+    a.eventsStore().updateReplay({ ...created, state: 'RUNNING' }, 'STARTING'),
+    b.eventsStore().updateReplay({ ...created, state: 'CANCELLING' }, 'STARTING'),
+  ]);
+  assert.deepEqual(updates.sort(), [false, true]);
+  const now = (await b.eventsStore().getReplay(created.arn))!;
+  assert.equal(await b.eventsStore().claimReplay(created.arn, 'node-b', T0, 60_000), false, 'node A holds it');
+  assert.equal(await a.eventsStore().updateReplay({ ...now, state: 'COMPLETED' }, 'STARTING'), false);
+  assert.equal(await a.eventsStore().updateReplay({ ...now, state: now.state === 'RUNNING' ? 'COMPLETED' : 'CANCELLED' }, now.state), true);
+  assert.equal(await b.eventsStore().claimReplay(created.arn, 'node-b', T0, 60_000), true, 'the lease went with the end of the replay');
 });
 
 test('a replay lease: held by one node, renewed by it, taken over once it runs out', async () => {

@@ -474,13 +474,17 @@ export class PostgresEventsStore implements EventsStore {
   }
 
   async updateReplay(replay: ReplayRecord, expectedState: ReplayState): Promise<boolean> {
-    const { rowCount } = await this.q(`UPDATE ${this.S}.events_replays SET state = $1, record = $2 WHERE arn = $3 AND state = $4`, [
-      replay.state,
-      JSON.stringify(replay),
-      replay.arn,
-      expectedState,
-    ]);
-    return rowCount > 0;
+    // One statement: the compare-and-set, and — when it ends the replay — dropping the replay's lease.
+    const { rows } = await this.q<{ n: number }>(
+      `WITH updated AS (
+         UPDATE ${this.S}.events_replays SET state = $1, record = $2 WHERE arn = $3 AND state = $4 RETURNING arn
+       ), released AS (
+         DELETE FROM ${this.S}.events_replay_leases WHERE arn IN (SELECT arn FROM updated) AND $1 IN ('COMPLETED', 'CANCELLED', 'FAILED')
+       )
+       SELECT count(*)::int AS n FROM updated`,
+      [replay.state, JSON.stringify(replay), replay.arn, expectedState],
+    );
+    return (rows[0]?.n ?? 0) > 0;
   }
 
   unfinishedReplays(): Promise<ReplayRecord[]> {
