@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file under dist/test with Node's built-in test runner, one file at a time (the machine
-// has two cores and several suites start servers of their own). Then the SQS and SNS conformance suites run a second
-// time against a PostgreSQL-backed server (POSTBOX_TEST_STORAGE=postgres), so both engines face the same clients.
+// has two cores and several suites start servers of their own). Then the SQS, SNS and EventBridge conformance suites
+// run a second time against a PostgreSQL-backed server (POSTBOX_TEST_STORAGE=postgres), so both engines face the same
+// clients.
 // No test may take over two minutes: one that waits forever fails instead of hanging CI.
 // An argument filters files by path; `--no-postgres-pass` skips the second pass.
 import { readdirSync, statSync } from 'node:fs';
@@ -35,9 +36,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 let status = run(files, {});
-const postgresPass = files.filter((f) => /conformance\/(json|query|sns)\//.test(f));
+const postgresPass = files.filter((f) => /conformance\/(json|query|sns|events)\//.test(f));
 if (!skipPostgresPass && postgresPass.length) {
-  console.log('\n# SQS and SNS conformance again, on the PostgreSQL engine\n');
+  console.log('\n# SQS, SNS and EventBridge conformance again, on the PostgreSQL engine\n');
   status = run(postgresPass, { POSTBOX_TEST_STORAGE: 'postgres' }) || status;
 }
 process.exit(status);

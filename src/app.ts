@@ -42,7 +42,7 @@ export interface PostboxOptions {
   /** Keep everything in memory (nothing survives a stop). */
   memory?: boolean;
   /**
-   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes (SQS and SNS so far).
+   * `postgres://user@host/db` to keep everything in PostgreSQL, shared by several Postbox nodes.
    * Default: the embedded SQLite file under `dataDir`.
    */
   storage?: string;
@@ -149,12 +149,15 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   };
   const sns = snsService(snsRt);
 
-  // EventBridge needs the SQLite engine for now: its deliveries into queues commit in one transaction.
-  // Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the scheduler.
+  // EventBridge runs on both engines: its deliveries into queues commit in one transaction with the engine's own
+  // writes. Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the
+  // scheduler. On PostgreSQL several nodes share the rules: routing checks a per-bus version (BusRoutes), schedules
+  // are claimed by compare-and-set, and replays run under a lease, so each happens once across the nodes.
   let eventsRt: EventsRuntime | undefined;
   let eventsScheduler: RuleScheduler | undefined;
-  if (store instanceof SqliteStore) {
-    const eventsStore = store.eventsStore();
+  {
+    const pgEvents = store instanceof SqliteStore ? undefined : store.eventsStore();
+    const eventsStore = pgEvents ?? (store as SqliteStore).eventsStore();
     const delivery = new EventsDelivery({
       queues: store,
       clock,
@@ -170,12 +173,12 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       clock,
       logger,
       notifyQueue: (queueId) => waiters.notify(queueId),
-      routes: new BusRoutes(eventsStore, logger),
+      routes: new BusRoutes(eventsStore, logger, pgEvents && ((busArn) => pgEvents.routesVersion(busArn))),
       delivery,
       scheduleChanged: () => eventsScheduler?.kick(),
     };
     eventsScheduler = new RuleScheduler(eventsRt, () => endpointHost);
-    eventsRt.replays = new ReplayRunner(eventsRt);
+    eventsRt.replays = new ReplayRunner(eventsRt, pgEvents);
   }
   const events = eventsRt && eventsService(eventsRt);
 

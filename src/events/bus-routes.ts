@@ -21,32 +21,44 @@ export interface RoutedEvent {
 /**
  * Routing per bus, in memory: the enabled rules' patterns are parsed and compiled once (pattern/compile) when the
  * bus's rules or targets change, not per event, so matching cost does not grow with the number of rules. Every
- * change to a bus's rules or targets drops its entry; the next PutEvents reloads and recompiles. This process is the
- * store's only writer (SQLite), so the cache cannot miss a change made elsewhere.
+ * change to a bus's rules or targets drops its entry; the next PutEvents reloads and recompiles.
+ *
+ * With SQLite this process is the store's only writer, so the cache cannot miss a change made elsewhere. With
+ * PostgreSQL other nodes change rules too: the store then gives a `version` per bus, bumped in the transaction of
+ * every change to the bus's rules, targets or archives, and each `get` reads it (one primary-key lookup) and reloads
+ * when it moved. A rule put on node A therefore routes the next PutEvents on node B, as soon as A has answered —
+ * stricter than AWS, which documents that rule changes may take a short while to take effect.
  */
 export class BusRoutes {
-  private readonly cache = new Map<string, Promise<BusRouting>>();
+  private readonly cache = new Map<string, { version: number; routing: Promise<BusRouting> }>();
   /** Bumped by every invalidation, so that a load that started before a change is not cached after it. */
   private readonly generation = new Map<string, number>();
 
   constructor(
     private readonly store: EventsStore,
     private readonly logger: Logger,
+    /** The bus's routing version in a store shared with other nodes; absent when this process is the only writer. */
+    private readonly version?: (busArn: string) => Promise<number>,
   ) {}
 
-  get(busArn: string): Promise<BusRouting> {
+  async get(busArn: string): Promise<BusRouting> {
+    // Read before loading: a change landing between the two leaves an older version cached, so the next get reloads.
+    const version = this.version ? await this.version(busArn) : 0;
     const cached = this.cache.get(busArn);
-    if (cached) return cached;
+    if (cached && cached.version === version) return cached.routing;
     const generation = this.generation.get(busArn) ?? 0;
     const loading = Promise.all([this.store.rulesWithTargets(busArn), this.store.archivesOfBus(busArn)]).then(([rules, archives]) =>
       this.compile(rules, archives),
     );
-    this.cache.set(busArn, loading);
+    const entry = { version, routing: loading };
+    this.cache.set(busArn, entry);
     void loading.then(
       () => {
-        if ((this.generation.get(busArn) ?? 0) !== generation) this.cache.delete(busArn);
+        if ((this.generation.get(busArn) ?? 0) !== generation && this.cache.get(busArn) === entry) this.cache.delete(busArn);
       },
-      () => this.cache.delete(busArn),
+      () => {
+        if (this.cache.get(busArn) === entry) this.cache.delete(busArn);
+      },
     );
     return loading;
   }

@@ -1,4 +1,4 @@
-import { newRequestId } from '../core/ids.js';
+import { newRequestId, randomToken } from '../core/ids.js';
 import type { CallContext } from '../core/service.js';
 import type { ReplayRecord, ReplayState } from '../store/events-contract.js';
 import { routeAndCommit, type AcceptedEvent } from './actions/put-events.js';
@@ -15,6 +15,18 @@ export const REPLAY_STEP_MS = 0;
 type ReplayedEvent = EventEnvelope & { readonly 'replay-name': string };
 
 const ACTIVE: readonly ReplayState[] = ['STARTING', 'RUNNING'];
+
+/**
+ * How long a node's right to run a replay lasts without a step renewing it. Another node's runner looks again after
+ * this long, and takes the replay over if the holder has gone.
+ */
+export const REPLAY_LEASE_MS = 30_000;
+
+/** Leases on replays, in a store shared by several nodes: who may run a replay's next step (compare-and-set). */
+export interface ReplayLeases {
+  /** Takes or renews the lease for `owner` until `now + ttlMs`; false while another owner's lease runs. */
+  claimReplay(arn: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+}
 
 /** The window's bounds as envelope time texts: events of [start, end) to the second (envelope times have no milliseconds). */
 export const windowTexts = (r: ReplayRecord): { from: string; to: string } => ({
@@ -33,8 +45,18 @@ export class ReplayRunner {
   private readonly timers = new Map<string, () => void>();
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
+  /** This runner's name in replay leases. */
+  private readonly owner = randomToken(12);
 
-  constructor(private readonly rt: EventsRuntime) {}
+  constructor(
+    private readonly rt: EventsRuntime,
+    /**
+     * With several nodes on one store, every node's runner sees every unfinished replay (after StartReplay's node
+     * kicked it, or on start): a lease lets one node route a replay's batches, so no batch is routed once per node.
+     * Absent when this process is the store's only user (SQLite).
+     */
+    private readonly leases?: ReplayLeases,
+  ) {}
 
   /** Picks up the replays a previous run left unfinished. */
   async start(): Promise<void> {
@@ -42,9 +64,9 @@ export class ReplayRunner {
   }
 
   /** Schedules a step of the replay (after StartReplay, CancelReplay, or the previous step). */
-  kick(arn: string): void {
+  kick(arn: string, delayMs = REPLAY_STEP_MS): void {
     if (this.stopped || this.timers.has(arn)) return;
-    const cancel = this.rt.clock.setTimer(REPLAY_STEP_MS, () => {
+    const cancel = this.rt.clock.setTimer(delayMs, () => {
       this.timers.delete(arn);
       const previous = this.running.get(arn) ?? Promise.resolve();
       const next = previous
@@ -71,6 +93,14 @@ export class ReplayRunner {
     const replay = await store.getReplay(arn);
     if (!replay) return;
     const now = clock.now();
+    // Finishing a cancel needs no lease: updateReplay's compare-and-set lets one node do it.
+    if (this.leases && ACTIVE.includes(replay.state)) {
+      if (!(await this.leases.claimReplay(arn, this.owner, now, REPLAY_LEASE_MS))) {
+        // Another node runs it: look again once its lease would have run out, in case that node is gone.
+        this.kick(arn, REPLAY_LEASE_MS);
+        return;
+      }
+    }
     if (replay.state === 'CANCELLING') {
       await store.updateReplay({ ...replay, state: 'CANCELLED', replayEndTime: now }, 'CANCELLING');
       return;

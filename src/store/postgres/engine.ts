@@ -22,6 +22,7 @@ import type {
 import { deadLetterArnOf, storedMessage, type MessageRowOf } from '../message-row.js';
 import { PostgresDeliveryLog } from './delivery-log.js';
 import type { PostgresHost } from './host.js';
+import { PostgresEventsStore } from './events.js';
 import { ChannelListener } from './notify.js';
 import { PostgresLeadership, type PostgresLeadershipOptions } from './leadership.js';
 import { DatabaseHealth, isConnectionError, storageUnavailable, type DatabaseHealthOptions } from './health.js';
@@ -361,7 +362,7 @@ export class PostgresStore implements Store {
     return this.tx((c) => this.sendManyIn(c, deliveries));
   }
 
-  /** sendMany inside the caller's transaction (an SNS publish numbers and deduplicates in the same one). */
+  /** sendMany inside the caller's transaction (SNS publishes and EventBridge commits write their own rows in it). */
   async sendManyIn(c: PoolClient, deliveries: { queue: QueueRecord; messages: NewMessage[]; fifo?: FifoSendOptions }[]): Promise<SendResult[][]> {
     const order = deliveries.map((_, i) => i).sort((a, b) => deliveries[a]!.queue.id - deliveries[b]!.queue.id);
     const results: SendResult[][] = new Array(deliveries.length);
@@ -376,6 +377,23 @@ export class PostgresStore implements Store {
       }
     }
     return results;
+  }
+
+  // EventBridge on this engine (src/store/postgres/events.ts): its store shares this pool, transactions and sendManyIn.
+  private events: PostgresEventsStore | undefined;
+
+  /** The EventBridge store over this pool, its transactions and sendManyIn, so PutEvents' deliveries commit together. */
+  eventsStore(): PostgresEventsStore {
+    this.events ??= new PostgresEventsStore({
+      schema: this.quotedSchema,
+      query: async (text, values) => {
+        const r = await this.pool.query(text, values);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      },
+      tx: (fn) => this.tx(fn),
+      sendManyIn: (c, deliveries) => this.sendManyIn(c, deliveries),
+    });
+    return this.events;
   }
 
   private async sendFifo(c: PoolClient, queueId: number, messages: NewMessage[], fifo: FifoSendOptions): Promise<SendResult[]> {

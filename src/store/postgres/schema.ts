@@ -250,6 +250,137 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX delivery_log_endpoint ON {s}.delivery_log (endpoint, id);
   `,
+
+  // 4: Amazon EventBridge: the tables of SQLite migrations 3, 6 and 7 in one (src/store/postgres/events.ts). Records are
+  // JSON text beside the columns that listings seek on; names compare byte-wise, as AWS lists them. Two additions
+  // for several nodes: `events_route_versions`, bumped by every change to a bus's rules, targets or archives, so
+  // that each node's compiled routing (src/events/bus-routes.ts) notices a change made on another node; and the
+  // archived event's time as a column (SQLite indexes a json_extract of it), which replays read in order.
+  `
+  CREATE TABLE {s}.events_buses (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    record text NOT NULL
+  );
+  CREATE INDEX events_buses_list ON {s}.events_buses (account_id, region, name);
+
+  CREATE TABLE {s}.events_rules (
+    arn text PRIMARY KEY,
+    bus_arn text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    record text NOT NULL,
+    UNIQUE (bus_arn, name)
+  );
+
+  CREATE TABLE {s}.events_targets (
+    rule_arn text NOT NULL,
+    id text COLLATE "C" NOT NULL,
+    target_arn text NOT NULL,
+    target text NOT NULL,
+    PRIMARY KEY (rule_arn, id)
+  );
+  CREATE INDEX events_targets_arn ON {s}.events_targets (target_arn, rule_arn);
+
+  CREATE TABLE {s}.events_route_versions (
+    bus_arn text PRIMARY KEY,
+    version bigint NOT NULL
+  );
+
+  CREATE TABLE {s}.events_archives (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    bus_arn text NOT NULL,
+    record text NOT NULL
+  );
+  CREATE INDEX events_archives_list ON {s}.events_archives (account_id, region, name);
+  CREATE INDEX events_archives_bus ON {s}.events_archives (bus_arn);
+
+  -- expires_at NULL for archives that keep events for ever; event_time is the envelope's ISO 8601 time.
+  CREATE TABLE {s}.events_archived (
+    archive_arn text NOT NULL,
+    event_id text COLLATE "C" NOT NULL,
+    size integer NOT NULL,
+    expires_at bigint,
+    event_time text COLLATE "C" NOT NULL,
+    event text NOT NULL,
+    PRIMARY KEY (archive_arn, event_id)
+  );
+  CREATE INDEX events_archived_expiry ON {s}.events_archived (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX events_archived_time ON {s}.events_archived (archive_arn, event_time, event_id);
+
+  CREATE TABLE {s}.events_connections (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    record text NOT NULL,
+    UNIQUE (account_id, region, name)
+  );
+
+  CREATE TABLE {s}.events_api_destinations (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    connection_arn text NOT NULL,
+    record text NOT NULL,
+    UNIQUE (account_id, region, name)
+  );
+  CREATE INDEX events_api_destinations_connection ON {s}.events_api_destinations (connection_arn);
+
+  -- A scheduled rule's next firing, claimed by compare-and-set (UPDATE ... WHERE next_fire_at = expected): one node
+  -- fires it, however many see it due.
+  CREATE TABLE {s}.events_schedules (
+    rule_arn text PRIMARY KEY,
+    next_fire_at bigint NOT NULL
+  );
+  CREATE INDEX events_schedules_due ON {s}.events_schedules (next_fire_at);
+
+  CREATE TABLE {s}.events_replays (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    state text NOT NULL,
+    archive_arn text NOT NULL,
+    record text NOT NULL
+  );
+  CREATE INDEX events_replays_list ON {s}.events_replays (account_id, region, name);
+  CREATE INDEX events_replays_state ON {s}.events_replays (state);
+
+  -- Which node runs a replay's steps, until when (PostgresEventsStore.claimReplay): one node routes a replay's
+  -- batches; when it dies its lease runs out and another node carries the replay on.
+  CREATE TABLE {s}.events_replay_leases (
+    arn text PRIMARY KEY,
+    owner text NOT NULL,
+    expires_at bigint NOT NULL
+  );
+
+  CREATE TABLE {s}.events_endpoints (
+    arn text PRIMARY KEY,
+    account_id text NOT NULL,
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    endpoint_id text NOT NULL UNIQUE,
+    record text NOT NULL
+  );
+  CREATE INDEX events_endpoints_list ON {s}.events_endpoints (account_id, region, name);
+
+  CREATE TABLE {s}.events_partner_sources (
+    region text NOT NULL,
+    name text COLLATE "C" NOT NULL,
+    account_id text COLLATE "C" NOT NULL,
+    partner_account_id text NOT NULL,
+    record text NOT NULL,
+    PRIMARY KEY (region, name, account_id)
+  );
+  CREATE INDEX events_partner_sources_customer ON {s}.events_partner_sources (account_id, region, name);
+  CREATE INDEX events_partner_sources_partner ON {s}.events_partner_sources (partner_account_id, region, name);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CreateApiDestinationCommand, CreateConnectionCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ManualClock } from '../../../src/core/clock.js';
 import { busPolicyAllows } from '../../../src/events/delivery/deliveries.js';
-import { settle, startTestPostbox } from '../../support/postbox.js';
+import { onPostgres, settle, startTestPostbox } from '../../support/postbox.js';
 import { eventsClient } from './support.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -23,7 +23,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   assert.ok(check(), `timed out waiting for ${what}`);
 }
 
-test('a delivery job pending at stop is retried by the next Postbox on the same data', async () => {
+test('a delivery job pending at stop is retried by the next Postbox on the same data', { skip: onPostgres() && 'SQLite data-directory restart: runs in the first pass; the PostgreSQL pass would start SQLite again' }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'postbox-delivery-'));
   const statuses: number[] = [];
   let up = false;
