@@ -208,7 +208,9 @@ describe('replays', () => {
   test('a replay whose archive is deleted under it fails', async () => {
     const s = await setup();
     const t0 = clock.now();
-    await put(s.bus, Array.from({ length: 150 }, (_, i) => i));
+    // Four steps of 100: when RUNNING is seen one more step may already be in flight (a slower store, PostgreSQL,
+    // widens that window), and the replay must still have events left when the archive goes.
+    await put(s.bus, Array.from({ length: 350 }, (_, i) => i));
     clock.advance(MINUTE);
     const name = uniqueName('replay');
     await eb.send(
