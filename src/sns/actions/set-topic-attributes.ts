@@ -1,5 +1,6 @@
 import type { CallContext } from '../../core/service.js';
 import { snsInvalidParameter } from '../errors.js';
+import { checkLargeTopicSize } from '../large-messages.js';
 import type { SnsRuntime } from '../runtime.js';
 import { checkTopicAttribute } from '../topic-attributes.js';
 import { resolveTopic } from '../topic-ref.js';
@@ -10,6 +11,7 @@ export async function setTopicAttributes(rt: SnsRuntime, input: SetTopicAttribut
   const name = input.AttributeName;
   if (!name) throw snsInvalidParameter('AttributeName');
   const value = checkTopicAttribute(name, input.AttributeValue ?? '', topic.fifo, false);
+  if (name === 'MaximumMessageSize') checkLargeTopicSize(Number(value), await rt.store.subscriptionsOf(topic.arn));
   const attributes = { ...topic.attributes };
   // An empty DeliveryPolicy or DisplayName clears it.
   if (value === '' && (name === 'DeliveryPolicy' || name === 'DisplayName' || name === 'ArchivePolicy')) delete attributes[name];

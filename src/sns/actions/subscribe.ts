@@ -6,6 +6,7 @@ import { newSubscriptionArn } from '../arns.js';
 import { confirmationEffects, newConfirmationToken, TOKEN_LIFETIME_MS } from '../delivery/confirmations.js';
 import { checkEndpoint, checkSubscriptionRole, CONFIRMED_BY_OWNER } from '../delivery/endpoints.js';
 import { snsInvalidParameter } from '../errors.js';
+import { checkLargeTopicSubscription } from '../large-messages.js';
 import * as L from '../limits.js';
 import type { SnsRuntime } from '../runtime.js';
 import { checkFilterPolicy, checkSubscriptionAttributes } from '../subscription-attributes.js';
@@ -44,7 +45,8 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
   const pending = CONFIRMED_BY_OWNER.has(protocol);
   const answer = (s: SubscriptionRecord) => ({ SubscriptionArn: s.pendingConfirmation && !input.ReturnSubscriptionArn ? PENDING : s.arn });
 
-  const existing = (await rt.store.subscriptionsOf(topic.arn)).filter((s) => s.protocol === protocol && s.endpoint === endpoint)[0];
+  const subscriptions = await rt.store.subscriptionsOf(topic.arn);
+  const existing = subscriptions.filter((s) => s.protocol === protocol && s.endpoint === endpoint)[0];
   if (existing) {
     for (const [k, v] of Object.entries(attributes)) {
       if ((existing.attributes[k] ?? (k === 'RawMessageDelivery' ? 'false' : undefined)) !== v) {
@@ -54,8 +56,9 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
     if (existing.pendingConfirmation && (await resendConfirmation(rt, topic, existing, ctx, now))) rt.http.kick();
     return answer(existing);
   }
+  checkLargeTopicSubscription(topic, protocol, subscriptions);
   if (attributes['FilterPolicy']) {
-    const withPolicies = (await rt.store.subscriptionsOf(topic.arn)).filter((s) => s.attributes['FilterPolicy']).length;
+    const withPolicies = subscriptions.filter((s) => s.attributes['FilterPolicy']).length;
     if (withPolicies >= L.FILTER_POLICIES_PER_TOPIC) {
       throw new AwsError('SnsFilterPolicyLimitExceeded', `Filter policy limit exceeded: a topic can have at most ${L.FILTER_POLICIES_PER_TOPIC} filter policies.`);
     }

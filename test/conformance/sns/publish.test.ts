@@ -305,6 +305,27 @@ describe('publish validation', () => {
     );
   });
 
+  test('above 256 KiB a topic takes only sqs, lambda and firehose subscriptions (large-message-payloads)', async () => {
+    const large = await newTopic({ MaximumMessageSize: '524288' });
+    await sns.send(new SubscribeCommand({ TopicArn: large, Protocol: 'lambda', Endpoint: `arn:aws:lambda:us-east-1:000000000000:function:${uniqueName('f')}` }));
+    await rejects(
+      sns.send(new SubscribeCommand({ TopicArn: large, Protocol: 'email', Endpoint: 'dev@example.com' })),
+      'InvalidParameterException',
+      400,
+      /only sqs, lambda and firehose/,
+    );
+    // A topic with an e-mail subscription cannot be raised past 256 KiB; to 256 KiB it can.
+    const mixed = await newTopic();
+    await sns.send(new SubscribeCommand({ TopicArn: mixed, Protocol: 'email', Endpoint: 'dev@example.com' }));
+    await rejects(
+      sns.send(new SetTopicAttributesCommand({ TopicArn: mixed, AttributeName: 'MaximumMessageSize', AttributeValue: '262145' })),
+      'InvalidParameterException',
+      400,
+      /MaximumMessageSize/,
+    );
+    await sns.send(new SetTopicAttributesCommand({ TopicArn: mixed, AttributeName: 'MaximumMessageSize', AttributeValue: '262144' }));
+  });
+
   test('PublishBatch: per-entry results and the whole-batch errors', async () => {
     const topic = await newTopic();
     const q = await newQueue();
