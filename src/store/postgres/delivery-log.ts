@@ -1,28 +1,6 @@
 import type { DeliveryFilter, DeliveryLog, DeliveryRecord, DeliveryRecordInput } from '../delivery-log-contract.js';
-import { DELIVERY_LOG_CAP } from '../sqlite/delivery-log.js';
+import { DELIVERY_FILTER_COLUMNS, DELIVERY_LOG_CAP, toDeliveryRecord, type DeliveryLogRow } from '../delivery-log-row.js';
 import { countOf, rowsOf, type PostgresHost, type Queryable, type Sql } from './host.js';
-
-interface Row {
-  id: number;
-  service: string;
-  account_id: string;
-  region: string;
-  protocol: string;
-  endpoint: string;
-  source: string | null;
-  subject: string | null;
-  payload: Buffer;
-  details: string | null;
-  recorded_at: number;
-}
-
-const COLUMNS: [keyof DeliveryFilter, string][] = [
-  ['service', 'service'],
-  ['accountId', 'account_id'],
-  ['protocol', 'protocol'],
-  ['endpoint', 'endpoint'],
-  ['source', 'source'],
-];
 
 /**
  * The delivery log on the PostgreSQL engine's database (table `delivery_log`), shared by every node: a record made
@@ -79,8 +57,8 @@ export class PostgresDeliveryLog implements DeliveryLog {
   async list(filter: DeliveryFilter, afterId: number, limit: number): Promise<DeliveryRecord[]> {
     const { where, values } = this.where(filter, 2);
     const sql = `SELECT * FROM ${this.host.quotedSchema}.delivery_log WHERE id > $1${where} ORDER BY id LIMIT $${values.length + 2}`;
-    const { rows } = await this.host.pool.query<Row>(sql, [afterId, ...values, limit]);
-    return rows.map(toRecord);
+    const { rows } = await this.host.pool.query<DeliveryLogRow>(sql, [afterId, ...values, limit]);
+    return rows.map(toDeliveryRecord);
   }
 
   async clear(filter: DeliveryFilter): Promise<number> {
@@ -93,7 +71,7 @@ export class PostgresDeliveryLog implements DeliveryLog {
   private where(filter: DeliveryFilter, first: number): { where: string; values: string[] } {
     let where = '';
     const values: string[] = [];
-    for (const [key, column] of COLUMNS) {
+    for (const [key, column] of DELIVERY_FILTER_COLUMNS) {
       const value = filter[key];
       if (value === undefined) continue;
       values.push(value);
@@ -103,18 +81,3 @@ export class PostgresDeliveryLog implements DeliveryLog {
   }
 }
 
-function toRecord(r: Row): DeliveryRecord {
-  return {
-    id: r.id,
-    service: r.service,
-    accountId: r.account_id,
-    region: r.region,
-    protocol: r.protocol,
-    endpoint: r.endpoint,
-    ...(r.source !== null ? { source: r.source } : {}),
-    ...(r.subject !== null ? { subject: r.subject } : {}),
-    payload: r.payload.toString('utf8'),
-    ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, string> } : {}),
-    recordedAt: r.recorded_at,
-  };
-}

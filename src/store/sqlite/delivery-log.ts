@@ -1,34 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { DeliveryFilter, DeliveryLog, DeliveryRecord, DeliveryRecordInput } from '../delivery-log-contract.js';
+import { DELIVERY_FILTER_COLUMNS, DELIVERY_LOG_CAP, toDeliveryRecord, type DeliveryLogRow } from '../delivery-log-row.js';
 import type { GroupCommit } from './group-commit.js';
-
-/**
- * How many records are kept: the log is for reading back what happened recently, not an archive, so the oldest
- * are dropped past this many.
- */
-export const DELIVERY_LOG_CAP = 100_000;
-
-interface Row {
-  id: number;
-  service: string;
-  account_id: string;
-  region: string;
-  protocol: string;
-  endpoint: string;
-  source: string | null;
-  subject: string | null;
-  payload: string;
-  details: string | null;
-  recorded_at: number;
-}
-
-const COLUMNS: [keyof DeliveryFilter, string][] = [
-  ['service', 'service'],
-  ['accountId', 'account_id'],
-  ['protocol', 'protocol'],
-  ['endpoint', 'endpoint'],
-  ['source', 'source'],
-];
 
 /** The delivery log on the SQLite engine's database and group commit (table `delivery_log`). */
 export class SqliteDeliveryLog implements DeliveryLog {
@@ -79,7 +52,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
   list(filter: DeliveryFilter, afterId: number, limit: number): Promise<DeliveryRecord[]> {
     const { where, values } = this.where(filter);
     const sql = `SELECT * FROM delivery_log WHERE id > ?${where} ORDER BY id LIMIT ?`;
-    return this.group.read(() => (this.statement(sql).all(afterId, ...values, limit) as Row[]).map(toRecord));
+    return this.group.read(() => (this.statement(sql).all(afterId, ...values, limit) as DeliveryLogRow[]).map(toDeliveryRecord));
   }
 
   clear(filter: DeliveryFilter): Promise<number> {
@@ -91,7 +64,7 @@ export class SqliteDeliveryLog implements DeliveryLog {
   private where(filter: DeliveryFilter): { where: string; values: string[] } {
     let where = '';
     const values: string[] = [];
-    for (const [key, column] of COLUMNS) {
+    for (const [key, column] of DELIVERY_FILTER_COLUMNS) {
       const value = filter[key];
       if (value === undefined) continue;
       where += ` AND ${column} = ?`;
@@ -111,18 +84,3 @@ export class SqliteDeliveryLog implements DeliveryLog {
   }
 }
 
-function toRecord(r: Row): DeliveryRecord {
-  return {
-    id: r.id,
-    service: r.service,
-    accountId: r.account_id,
-    region: r.region,
-    protocol: r.protocol,
-    endpoint: r.endpoint,
-    ...(r.source !== null ? { source: r.source } : {}),
-    ...(r.subject !== null ? { subject: r.subject } : {}),
-    payload: r.payload,
-    ...(r.details !== null ? { details: JSON.parse(r.details) as Record<string, string> } : {}),
-    recordedAt: r.recorded_at,
-  };
-}
