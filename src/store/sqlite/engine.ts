@@ -19,6 +19,7 @@ import type {
 } from '../contract.js';
 import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
 import { GroupCommit } from './group-commit.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import type { AtomicFanout, FanoutDelivery } from '../sns-contract.js';
 import { SqliteEventsStore } from './events.js';
 import { SqliteDeliveryLog } from './delivery-log.js';
@@ -36,6 +37,8 @@ export interface SqliteOptions {
   durability?: 'normal' | 'full';
   /** Bytes of standard-queue message content kept in memory (default 64 MiB); beyond it receives read the rows. */
   messageCacheBytes?: number;
+  /** Checkpoint the write-ahead log on a worker thread (default for files; see checkpointer.ts). */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Message ids are reserved in blocks of this many: one small write per block keeps them unique across restarts. */
@@ -88,6 +91,7 @@ export class SqliteStore implements Store, AtomicFanout {
   /** EventBridge buses, rules and targets on the same database, built on first use (see eventsStore). */
   private events: SqliteEventsStore | undefined;
   private log: SqliteDeliveryLog | undefined;
+  private readonly checkpointer: BackgroundCheckpointer | undefined;
 
   constructor(options: SqliteOptions) {
     this.db = new Database(options.path);
@@ -96,6 +100,9 @@ export class SqliteStore implements Store, AtomicFanout {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
     migrate(this.db);
+    if (options.path !== ':memory:' && options.backgroundCheckpoints !== false) {
+      this.checkpointer = new BackgroundCheckpointer(this.db, options.path);
+    }
     this.s = prepare(this.db);
     this.budget = new ContentBudget(options.messageCacheBytes ?? 64 * 1024 * 1024);
     this.group = new GroupCommit(
@@ -971,6 +978,9 @@ export class SqliteStore implements Store, AtomicFanout {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
+    await this.checkpointer?.stop();
+    if (!this.db.open) return;
+    this.group.flush(); // anything written while the checkpoint thread stopped
     this.db.close();
   }
 }
