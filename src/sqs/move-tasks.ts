@@ -31,7 +31,10 @@ export async function stepMoveTasks(rt: SqsRuntime, options: { onlyNew?: boolean
 async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
   task.steppedAt = rt.clock.now();
   if (task.status === 'CANCELLING') {
-    await rt.store.saveMoveTask({ ...task, status: 'CANCELLED' });
+    const steppedAt = task.steppedAt;
+    await rt.store.updateMoveTask(task.taskHandle, (current) =>
+      current.status === 'CANCELLING' ? { ...current, status: 'CANCELLED', steppedAt } : undefined,
+    );
     return;
   }
   const sourceKey = parseQueueArn(task.sourceArn);
@@ -68,16 +71,24 @@ async function stepTask(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
     }
   }
   if (task.moved >= task.toMove) task.status = 'COMPLETED';
-  // CancelMessageMoveTask may have come in (on this node or another) while this step ran: writing the step's
-  // RUNNING record over its CANCELLING would lose the cancel, so a cancel seen now wins. A cancel landing between
-  // this read and the write can still be lost; closing that gap would take a conditional write in the store.
-  const latest = await rt.store.getMoveTask(task.taskHandle);
-  if (task.status === 'RUNNING' && (latest?.status === 'CANCELLING' || latest?.status === 'CANCELLED')) task.status = 'CANCELLED';
-  await rt.store.saveMoveTask(task);
+  await finishStep(rt, task);
+}
+
+/**
+ * Stores the step's outcome. CancelMessageMoveTask may have come in (on this node or another) while the step ran:
+ * the store's read-modify-write shows it here, and a task the step left RUNNING is then CANCELLED (its progress
+ * kept) rather than writing RUNNING over the cancel. A step that finished the task, or failed it, has the last word.
+ */
+async function finishStep(rt: SqsRuntime, task: MoveTaskRecord): Promise<void> {
+  await rt.store.updateMoveTask(task.taskHandle, (current) => {
+    if (current.status === 'CANCELLED' || current.status === 'COMPLETED' || current.status === 'FAILED') return undefined;
+    if (task.status === 'RUNNING' && current.status === 'CANCELLING') return { ...task, status: 'CANCELLED' };
+    return task;
+  });
 }
 
 async function fail(rt: SqsRuntime, task: MoveTaskRecord, reason: string): Promise<void> {
-  await rt.store.saveMoveTask({ ...task, status: 'FAILED', failureReason: reason });
+  await finishStep(rt, { ...task, status: 'FAILED', failureReason: reason });
 }
 
 /** Task handles carry the source ARN, since CancelMessageMoveTask names a task by its handle alone. */

@@ -126,6 +126,9 @@ export type QueueUpdate = Pick<QueueRecord, 'attributes' | 'tags' | 'modifiedAt'
  */
 export type QueueChange = (current: QueueRecord) => QueueUpdate;
 
+/** A read-modify-write of one move task record (see `Store.updateMoveTask`). */
+export type MoveTaskChange = (current: MoveTaskRecord) => MoveTaskRecord | undefined;
+
 export interface MoveDestination {
   queue: QueueRecord;
   retentionMs: number;
@@ -204,6 +207,13 @@ export interface Store {
     now: number,
   ): Promise<{ moved: number; destinations: number[]; blocked: boolean }>;
   saveMoveTask(task: MoveTaskRecord): Promise<void>;
+  /**
+   * Changes a move task atomically, as `updateQueue` does a queue: `change` sees the record as stored inside the
+   * engine's transaction (a concurrent change on any node has committed first) and returns what to store, or
+   * undefined to leave it. Returns the stored record afterwards, or undefined when the task does not exist.
+   * `change` must be synchronous, must not throw, and may be called again if the engine retries.
+   */
+  updateMoveTask(taskHandle: string, change: MoveTaskChange): Promise<MoveTaskRecord | undefined>;
   /** A source queue's tasks, newest first. */
   listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]>;
   /** Tasks still RUNNING or CANCELLING, so that a restarted server carries on with them. */

@@ -1366,6 +1366,30 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
         assert.equal((await store.listMoveTasks(SRC, 10)).length, 1, 'saving again does not add a task');
       });
 
+      it('updateMoveTask is a read-modify-write: concurrent changes all take effect, and undefined leaves the task', async (store) => {
+        await store.saveMoveTask(task('h', SRC, T0, { toMove: 100 }));
+        // Twenty changes at once, each adding one: a lost update (two reading the same record) leaves fewer.
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => store.updateMoveTask('h', (current) => ({ ...current, moved: current.moved + 1 }))),
+        );
+        assert.equal((await store.getMoveTask('h'))!.moved, 20);
+        assert.deepEqual(results.map((r) => r!.moved).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+
+        const seen: MoveTaskRecord[] = [];
+        const left = await store.updateMoveTask('h', (current) => {
+          seen.push(current);
+          return undefined;
+        });
+        assert.equal(left!.moved, 20, 'answers the record as stored');
+        assert.equal(seen.length >= 1, true);
+        assert.equal((await store.getMoveTask('h'))!.status, 'RUNNING');
+
+        const cancelled = await store.updateMoveTask('h', (current) => ({ ...current, status: 'CANCELLING' }));
+        assert.equal(cancelled!.status, 'CANCELLING');
+        assert.deepEqual((await store.listActiveMoveTasks()).map((t) => [t.taskHandle, t.status]), [['h', 'CANCELLING']]);
+        assert.equal(await store.updateMoveTask('h-unknown', (current) => current), undefined);
+      });
+
       it('listMoveTasks lists a source’s tasks newest first, up to the limit', async (store) => {
         await store.saveMoveTask(task('h2', SRC, T0 + 2 * SEC, { status: 'COMPLETED' }));
         await store.saveMoveTask(task('h1', SRC, T0 + 1 * SEC, { status: 'CANCELLED' }));

@@ -80,10 +80,15 @@ export async function cancelMessageMoveTask(rt: SqsRuntime, input: CancelMessage
   }
   if (typeof sourceArn !== 'string') throw new AwsError('InvalidParameterValue', 'Value for parameter TaskHandle is invalid.');
   await queueByArn(rt, 'SourceArn', sourceArn);
-  const task = await rt.store.getMoveTask(handle);
+  // Read-modify-write in the store: a step finishing on another node at the same moment either sees this cancel or
+  // has already completed the task, in which case the cancel is refused as AWS refuses it for a finished task.
+  let refused: string | undefined;
+  const task = await rt.store.updateMoveTask(handle, (current) => {
+    refused = current.status === 'RUNNING' ? undefined : current.status;
+    return refused ? undefined : { ...current, status: 'CANCELLING' };
+  });
   if (!task) throw new AwsError('ResourceNotFoundException', 'Task does not exist.');
-  if (task.status !== 'RUNNING') throw invalidParameter('TaskHandle', handle, `Task is in status ${task.status}.`);
-  await rt.store.saveMoveTask({ ...task, status: 'CANCELLING' });
+  if (refused) throw invalidParameter('TaskHandle', handle, `Task is in status ${refused}.`);
   rt.kickMoveTasks();
   return { ApproximateNumberOfMessagesMoved: task.moved };
 }

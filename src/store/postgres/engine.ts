@@ -5,6 +5,7 @@ import { randomToken } from '../../core/ids.js';
 import type {
   FifoSendOptions,
   MoveDestination,
+  MoveTaskChange,
   MoveTaskRecord,
   NewMessage,
   QueueChange,
@@ -902,6 +903,19 @@ export class PostgresStore implements Store {
 
   async saveMoveTask(task: MoveTaskRecord): Promise<void> {
     await this.run(this.pool, this.s.putMoveTask, [task.taskHandle, task.sourceArn, task.status, JSON.stringify(task), task.startedAt]);
+  }
+
+  async updateMoveTask(taskHandle: string, change: MoveTaskChange): Promise<MoveTaskRecord | undefined> {
+    return this.tx(async (c) => {
+      // The row lock makes a concurrent change (a cancel on another node, a step) wait and then see this one.
+      const [row] = await this.run<{ record: string }>(c, this.s.lockMoveTask, [taskHandle]);
+      if (!row) return undefined;
+      const current = JSON.parse(row.record) as MoveTaskRecord;
+      const next = change(current);
+      if (!next) return current;
+      await this.run(c, this.s.putMoveTask, [next.taskHandle, next.sourceArn, next.status, JSON.stringify(next), next.startedAt]);
+      return next;
+    });
   }
 
   async listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]> {

@@ -338,6 +338,7 @@ export function statements(S: string) {
       `SELECT record FROM ${S}.move_tasks WHERE status IN ('RUNNING', 'CANCELLING') ORDER BY started_at`,
     ),
     getMoveTask: st('get_move_task', `SELECT record FROM ${S}.move_tasks WHERE task_handle = $1`),
+    lockMoveTask: st('lock_move_task', `SELECT record FROM ${S}.move_tasks WHERE task_handle = $1 FOR UPDATE`),
   };
 }
 

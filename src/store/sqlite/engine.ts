@@ -5,6 +5,7 @@ import type {
   ReceiptRef,
   FifoSendOptions,
   MoveDestination,
+  MoveTaskChange,
   MoveTaskRecord,
   NewMessage,
   QueueChange,
@@ -958,6 +959,19 @@ export class SqliteStore implements Store, AtomicFanout {
 
   async saveMoveTask(task: MoveTaskRecord): Promise<void> {
     await this.group.write(() => this.s.putMoveTask.run(task.taskHandle, task.sourceArn, JSON.stringify(task), task.startedAt));
+  }
+
+  async updateMoveTask(taskHandle: string, change: MoveTaskChange): Promise<MoveTaskRecord | undefined> {
+    // One synchronous write: nothing else runs on this connection between the read and the write.
+    return this.group.write(() => {
+      const row = this.s.getMoveTask.get(taskHandle) as { record: string } | undefined;
+      if (!row) return undefined;
+      const current = parseMoveTask(row.record);
+      const next = change(current);
+      if (!next) return current;
+      this.s.putMoveTask.run(next.taskHandle, next.sourceArn, JSON.stringify(next), next.startedAt);
+      return next;
+    });
   }
 
   async listMoveTasks(sourceArn: string, limit: number): Promise<MoveTaskRecord[]> {
