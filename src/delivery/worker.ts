@@ -6,8 +6,8 @@
  * holds one slot, never the whole worker.
  *
  * Only real delivery attempts count. The job's first message is its first attempt; a retry re-queues the job as a
- * new message carrying the next attempt number and the original enqueue time (sent before the old one is deleted,
- * so a crash in between repeats an attempt and never loses one). A deferral (`defer`: throttled, or cut short by a
+ * new message carrying the next attempt number and the original enqueue time, replacing the old message in one
+ * transaction (`Store.requeue`). A deferral (`defer`: throttled, or cut short by a
  * shutdown) is a visibility change of the same message, and a job whose worker died mid-attempt comes back when its
  * visibility timeout passes — neither counts, so the message's receive count is not the attempt number.
  *
@@ -200,11 +200,10 @@ export class DeliveryWorker<J> {
     } else if (outcome.kind === 'defer') {
       await this.o.store.changeVisibility(queue.id, message.rowId, token, Math.max(now, outcome.at), now);
     } else {
-      // The next attempt as a new message, then the old one gone. (One transaction would be better still; the
-      // store's contract has no delete-and-send, and this order can only repeat an attempt, never lose one.)
-      await this.o.store.send(queue, [retryMessage(job, attempt + 1, enqueuedAt, Math.max(now, outcome.at), now)]);
-      const deleted = await this.o.store.deleteMessage(queue.id, message.rowId, token, now);
-      if (deleted !== 'ok') this.o.logger.warn({ messageId: message.messageId, outcome: deleted }, 'retried delivery job could not be deleted; it may be attempted twice');
+      // The next attempt replaces this message in one transaction: a crash leaves one or the other, never both.
+      const next = retryMessage(job, attempt + 1, enqueuedAt, Math.max(now, outcome.at), now);
+      const replaced = await this.o.store.requeue(queue, { rowId: message.rowId, token }, next, now);
+      if (replaced !== 'ok') this.o.logger.warn({ messageId: message.messageId, outcome: replaced }, 'retried delivery job was already gone; not retried again');
     }
   }
 

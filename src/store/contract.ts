@@ -178,6 +178,13 @@ export interface Store {
     now: number,
     maxVisibilityMs?: number,
   ): Promise<ReceiptOutcome>;
+  /**
+   * Replaces a received message of a standard queue with `message`, in one transaction: the message the receipt
+   * names is deleted and `message` sent to the same queue, or, when the receipt names nothing any more ('gone'),
+   * nothing happens. (A durable job retried as a new message: a crash leaves the old message or the new one,
+   * never both and never neither.)
+   */
+  requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, now: number): Promise<ReceiptOutcome>;
   /** Several deletes in one transaction; outcomes in the order given. */
   deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]>;
   /** Several visibility changes in one transaction; outcomes in the order given. */

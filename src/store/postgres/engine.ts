@@ -723,6 +723,18 @@ export class PostgresStore implements Store {
     return (await this.deleteMessages(queueId, [{ rowId, token }], now))[0]!;
   }
 
+  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, _now: number): Promise<ReceiptOutcome> {
+    if (queue.fifo) throw new Error('requeue is for standard queues');
+    if (!Number.isSafeInteger(receipt.rowId)) return 'gone';
+    return this.tx(async (c) => {
+      // Standard queue: whatever handle names the message deletes it (as DeleteMessage does).
+      const rows = await this.run<{ id: number; deleted: boolean }>(c, this.s.deleteStandard, [queue.id, [receipt.rowId]]);
+      if (!rows.some((r) => r.deleted)) return 'gone';
+      await this.insertEncoded(c, queue.id, false, insertColumns([{ ...message, receiveCount: 0, firstReceivedAt: null }], false));
+      return 'ok';
+    });
+  }
+
   async deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]> {
     if (receipts.length === 0) return [];
     const ids = [...new Set(receipts.map((r) => r.rowId).filter(Number.isSafeInteger))];

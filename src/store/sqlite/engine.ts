@@ -157,6 +157,11 @@ export class SqliteStore implements Store, AtomicFanout {
       deleteMessages: t((queueId: number, receipts: ReceiptRef[], now: number) =>
         this.isStandard(queueId) ? this.deleteStandardTx(queueId, receipts) : receipts.map((r) => this.deleteOneTx(queueId, r, now)),
       ),
+      requeue: t((queueId: number, receipt: ReceiptRef, message: NewMessage): ReceiptOutcome => {
+        const [outcome] = this.deleteStandardTx(queueId, [receipt]);
+        if (outcome === 'ok') this.insertStandard(queueId, [message]);
+        return outcome!;
+      }),
       changeVisibilities: t((queueId: number, changes: (ReceiptRef & { visibleAt: number })[], now: number, maxMs: number) =>
         changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxMs)),
       ),
@@ -770,6 +775,11 @@ export class SqliteStore implements Store, AtomicFanout {
 
   async deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]> {
     return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
+  }
+
+  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, _now: number): Promise<ReceiptOutcome> {
+    if (queue.fifo) throw new Error('requeue is for standard queues');
+    return this.group.write(() => this.tx.requeue(queue.id, receipt, message));
   }
 
   /**
