@@ -36,7 +36,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 let status = run(files, {});
-const postgresPass = files.filter((f) => /conformance\/(json|query|sns|events)\//.test(f));
+const postgresPass = files.filter((f) => /conformance\/(json|query|sns|events|libraries)\//.test(f));
 if (!skipPostgresPass && postgresPass.length) {
   console.log('\n# SQS, SNS and EventBridge conformance again, on the PostgreSQL engine\n');
   status = run(postgresPass, { POSTBOX_TEST_STORAGE: 'postgres' }) || status;
