@@ -6,10 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Postbox } from '../../../src/index.js';
 import { startTestPostbox } from '../../support/postbox.js';
+import { describeRun, runChild } from '../../support/child-clients.js';
 
 /** The compiled test runs from dist/test/conformance/events/; the script stays in the source tree. */
 const SCRIPT = fileURLToPath(new URL('../../../../test/conformance/events/boto3_events.py', import.meta.url));
@@ -20,20 +20,11 @@ before(async () => {
 });
 after(() => postbox.stop());
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  return { ...env, AWS_CONFIG_FILE: '/nonexistent/postbox-test/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/postbox-test/credentials', AWS_EC2_METADATA_DISABLED: 'true', PYTHONDONTWRITEBYTECODE: '1' };
-}
-
 test('boto3: replays, permissions, global endpoints and partner event sources', async () => {
   const python = process.env['POSTBOX_PYTHON'] ?? 'python3';
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(python, [SCRIPT, postbox.endpoint], { env: childEnv(), timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
-    );
-  });
-  assert.equal(code, 0, `boto3 script failed:\n${stderr}`);
+  const r = await runChild(python, [SCRIPT, postbox.endpoint]);
+  assert.equal(r.code, 0, `boto3 script failed: ${describeRun(r)}`);
+  const { stdout } = r;
   const out = JSON.parse(stdout.trim().split('\n').pop()!);
   assert.deepEqual(out, {
     putFailed: 0,

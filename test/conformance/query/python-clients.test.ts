@@ -10,63 +10,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Postbox } from '../../../src/index.js';
 import { startTestPostbox } from '../../support/postbox.js';
 import { md5 } from './support.js';
+import { describeRun, runChild as run, type RunResult } from '../../support/child-clients.js';
 
 const INSTALL = 'apt-get update && apt-get install -y python3-boto3 awscli';
 /** The compiled test runs from dist/test/conformance/query/; the scripts stay in the source tree. */
 const BOTO3_SCRIPT = fileURLToPath(new URL('../../../../test/conformance/python/boto3_sqs.py', import.meta.url));
-const CHILD_TIMEOUT_MS = 60_000;
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Set when the program could not be started at all (ENOENT…). */
-  spawnError?: string;
-}
-
-/** The environment of every child: test credentials, nothing from the developer's own AWS configuration. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent/postbox-test/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/postbox-test/credentials',
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
-}
-
-/** Runs a program without blocking the event loop (the server under test lives in this process). Never throws. */
-function run(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env: childEnv(), timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: string | number }) | null;
-      if (e && typeof e.code === 'string') {
-        resolve({ code: null, stdout: String(stdout), stderr: String(stderr), spawnError: `${e.code} ${e.message}` });
-        return;
-      }
-      const signal = (e as { signal?: string } | null)?.signal;
-      const note = signal ? `\n[killed by ${signal}${signal === 'SIGTERM' ? ` after the ${CHILD_TIMEOUT_MS} ms timeout` : ''}]` : '';
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) + note });
-    });
-  });
-}
-
-const describeRun = (r: RunResult) =>
-  r.spawnError ? `could not start: ${r.spawnError}` : `exit ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-
 interface SeenRequest {
   method: string;
   userAgent: string;
