@@ -209,16 +209,28 @@ export async function listEndpoints(rt: EventsRuntime, input: { NamePrefix?: str
  * endpoint's bus there. An entry's EventBusName, when given, must name one of the endpoint's two buses (by name or ARN).
  * Answers what to do with each accepted entry: the event re-addressed, or the entry's failure.
  */
-export async function endpointRouting(
-  rt: EventsRuntime,
-  endpointId: string,
-  ctx: CallContext,
-): Promise<(entry: PutEventsRequestEntry, accepted: AcceptedEvent) => AcceptedEvent | PutEventsResultEntry> {
+export interface EndpointRouting {
+  /** The entry's event on the endpoint's primary bus, or the entry's failure. */
+  route(entry: PutEventsRequestEntry, accepted: AcceptedEvent): AcceptedEvent | PutEventsResultEntry;
+  /**
+   * With replication ENABLED, the copy of a routed event for the secondary Region's bus. AWS replicates every custom
+   * event sent through the endpoint to both buses with managed rules, the secondary asynchronously, and warns that
+   * event ids can change across Regions: the copy has its own id and its Region's name. Postbox commits it with the
+   * original (stronger than AWS's asynchronous copy, never weaker); a secondary bus that does not exist takes
+   * nothing, as an event put on a missing bus routes nowhere.
+   */
+  replica(routed: AcceptedEvent, newId: () => string): AcceptedEvent | undefined;
+}
+
+export async function endpointRouting(rt: EventsRuntime, endpointId: string, ctx: CallContext): Promise<EndpointRouting> {
   const endpoint = await rt.store.getEndpointById(endpointId);
   if (!endpoint || endpoint.accountId !== ctx.accountId) throw new AwsError('EventsResourceNotFound', `Endpoint ${endpointId} does not exist.`);
   const buses = endpoint.eventBuses.map((b) => parseBusArn(b.EventBusArn)!);
   const primary = buses.find((b) => b.region === endpoint.region)!;
-  return (entry, accepted) => {
+  const secondary = endpoint.replicationConfig?.State === 'ENABLED' ? buses.find((b) => b !== primary) : undefined;
+  const replica = (routed: AcceptedEvent, newId: () => string): AcceptedEvent | undefined =>
+    secondary && { bus: secondary, event: { ...routed.event, id: newId(), region: secondary.region } };
+  const route = (entry: PutEventsRequestEntry, accepted: AcceptedEvent): AcceptedEvent | PutEventsResultEntry => {
     if (entry.EventBusName !== undefined) {
       const named = entry.EventBusName.startsWith('arn:') ? parseBusArn(entry.EventBusName) : { ...busKeyOf(ctx, entry.EventBusName), region: endpoint.region };
       const ours = named && buses.some((b) => b.name === named.name && b.accountId === named.accountId && (!entry.EventBusName!.startsWith('arn:') || b.region === named.region));
@@ -228,4 +240,5 @@ export async function endpointRouting(
     }
     return { ...accepted, bus: primary, event: { ...accepted.event, region: primary.region } };
   };
+  return { route, replica };
 }

@@ -87,17 +87,20 @@ export async function putEvents(rt: EventsRuntime, input: { Entries?: PutEventsR
   const now = rt.clock.now();
   const results: PutEventsResultEntry[] = [];
   const events: AcceptedEvent[] = [];
+  const replicas: AcceptedEvent[] = [];
   for (const entry of entries) {
     const checked = acceptEntry(entry, ctx, now);
-    const accepted = viaEndpoint && 'event' in checked ? viaEndpoint(entry, checked) : checked;
+    const accepted = viaEndpoint && 'event' in checked ? viaEndpoint.route(entry, checked) : checked;
     if (!('event' in accepted)) {
       results.push(accepted);
       continue;
     }
     results.push({ EventId: accepted.event.id });
     events.push(accepted);
+    const replica = viaEndpoint?.replica(accepted, newMessageId);
+    if (replica) replicas.push(replica);
   }
-  await routeAndCommit(rt, events, ctx, now);
+  await routeAndCommit(rt, replicas.length ? [...events, ...replicas] : events, ctx, now);
   return { FailedEntryCount: results.filter((r) => r.ErrorCode !== undefined).length, Entries: results };
 }
 

@@ -164,6 +164,50 @@ describe('global endpoints', () => {
     );
   });
 
+  test('with replication ENABLED an event also reaches the secondary Region\'s bus, under its own id', async () => {
+    const bus = uniqueName('bus');
+    const west = eventsClient(postbox.endpoint, 'us-west-2');
+    const westSqs = jsonClient(postbox.endpoint, 'us-west-2');
+    try {
+      // The same bus in both Regions, each with a rule into a queue of its own Region.
+      const queues: Record<string, string> = {};
+      for (const [region, events, queueClient] of [['us-east-1', eb, sqs], ['us-west-2', west, westSqs]] as const) {
+        await events.send(new CreateEventBusCommand({ Name: bus }));
+        const queueName = uniqueName('q');
+        queues[region] = (await queueClient.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl!;
+        await events.send(new PutRuleCommand({ Name: 'all', EventBusName: bus, EventPattern: '{"source":["shop"]}' }));
+        await events.send(
+          new PutTargetsCommand({ Rule: 'all', EventBusName: bus, Targets: [{ Id: 't', Arn: `arn:aws:sqs:${region}:${ACCOUNT}:${queueName}` }] }),
+        );
+      }
+      const receiveAll = async (client: SQSClient, queueUrl: string) =>
+        ((await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))).Messages ?? []).map(
+          (m) => JSON.parse(m.Body!),
+        );
+
+      const name = uniqueName('ep');
+      await eb.send(new CreateEndpointCommand(request(name, bus)));
+      const { EndpointId } = await eb.send(new DescribeEndpointCommand({ Name: name }));
+      const out = await eb.send(new PutEventsCommand({ EndpointId, Entries: [{ EventBusName: bus, Source: 'shop', DetailType: 'order', Detail: '{"n":1}' }] }));
+      assert.equal(out.FailedEntryCount, 0);
+      const [primary] = await receiveAll(sqs, queues['us-east-1']!);
+      const [replica] = await receiveAll(westSqs, queues['us-west-2']!);
+      assert.equal(primary.id, out.Entries![0]!.EventId);
+      assert.equal(primary.region, 'us-east-1');
+      assert.equal(replica.region, 'us-west-2');
+      assert.notEqual(replica.id, primary.id);
+      assert.deepEqual([replica.source, replica['detail-type'], replica.detail, replica.time], [primary.source, primary['detail-type'], primary.detail, primary.time]);
+
+      await eb.send(new UpdateEndpointCommand({ Name: name, ReplicationConfig: { State: 'DISABLED' } }));
+      await eb.send(new PutEventsCommand({ EndpointId, Entries: [{ EventBusName: bus, Source: 'shop', DetailType: 'order', Detail: '{"n":2}' }] }));
+      assert.deepEqual((await receiveAll(sqs, queues['us-east-1']!)).map((e) => e.detail.n), [2]);
+      assert.deepEqual(await receiveAll(westSqs, queues['us-west-2']!), [], 'no replica once replication is off');
+    } finally {
+      west.destroy();
+      westSqs.destroy();
+    }
+  });
+
   test('the access key of a SigV4a request still selects the account', async () => {
     const other = '222233334444';
     const client = eventsClient(postbox.endpoint, 'us-east-1', other);
