@@ -19,25 +19,15 @@ db.pragma('busy_timeout = 0');
 // The checkpointer's own connection never writes, so it must not checkpoint on close with a mode that waits.
 db.pragma('wal_autocheckpoint = 0');
 
-let stopped = false;
+// The main thread stops this thread with terminate(); the connection closes as the thread ends.
 const timer = setInterval(() => {
-  if (stopped) return;
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
     // SQLITE_BUSY and the like: the next tick tries again; anything else is reported once and the thread stops,
     // after which the main connection checkpoints for itself again.
     if ((err as { code?: string }).code === 'SQLITE_BUSY') return;
-    stopped = true;
     clearInterval(timer);
     parentPort?.postMessage({ failed: err instanceof Error ? err.message : String(err) });
   }
 }, intervalMs);
-
-parentPort?.on('message', (message: unknown) => {
-  if (message !== 'stop') return;
-  stopped = true;
-  clearInterval(timer);
-  db.close();
-  parentPort?.close();
-});
