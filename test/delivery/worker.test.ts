@@ -17,7 +17,8 @@ const T0 = Date.UTC(2026, 0, 1);
 
 /** Lets the worker's promise chains run (it does I/O on PostgreSQL), without moving the manual clock. */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  // A deadline in wall time, generous for a loaded machine (a count of short pauses flaked at load average 14).
+  for (const deadline = Date.now() + 20_000; !check() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
   assert.ok(check(), `timed out waiting for ${what}`);
 }
 
