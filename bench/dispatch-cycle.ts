@@ -73,10 +73,19 @@ async function loop(): Promise<void> {
 
 const loops = Promise.all(Array.from({ length: 32 }, loop));
 await new Promise((r) => setTimeout(r, 1000));
+// One-second windows: on a shared machine some windows are disturbed, and the best one shows what the code
+// costs when it has a core to itself (the overall figure is still printed first, as before).
+const windows: number[] = [];
 const c0 = cycled;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-await new Promise((r) => setTimeout(r, seconds * 1000));
+for (let w = 0; w < Math.max(1, Math.round(seconds)); w++) {
+  const wc = cycled;
+  const wcpu = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, 1000));
+  const used = process.cpuUsage(wcpu);
+  if (cycled > wc) windows.push((used.user + used.system) / (cycled - wc));
+}
 const cpu = process.cpuUsage(cpu0);
 const elapsed = (performance.now() - t0) / 1000;
 const n = cycled - c0;
@@ -84,8 +93,10 @@ stop = true;
 await loops;
 await store.close();
 rmSync(dir, { recursive: true, force: true });
+windows.sort((a, b) => a - b);
 // The loop's own JSON work (building requests, parsing answers) is counted too: it is small beside the server's.
 console.log(
   `${onFile ? 'file' : 'memory'}: ${Math.round(n / elapsed).toLocaleString('en')} msg/s, ` +
-    `${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU per message`,
+    `${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU per message ` +
+    `(one-second windows: best ${windows[0]?.toFixed(2)} µs, median ${windows[windows.length >> 1]?.toFixed(2)} µs)`,
 );

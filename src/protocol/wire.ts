@@ -21,11 +21,17 @@ export interface WireResponse {
   body: string;
 }
 
+/** The content types of the two AWS JSON versions, built once rather than per response. */
+const JSON_1_0 = 'application/x-amz-json-1.0';
+const JSON_1_1 = 'application/x-amz-json-1.1';
+const jsonContentType = (version: string | undefined): string =>
+  version === undefined || version === '1.0' ? JSON_1_0 : version === '1.1' ? JSON_1_1 : `application/x-amz-json-${version}`;
+
 export function jsonResult(service: WireService, requestId: string, output: unknown): WireResponse {
   return {
     status: 200,
     headers: {
-      'content-type': `application/x-amz-json-${service.jsonVersion ?? '1.0'}`,
+      'content-type': jsonContentType(service.jsonVersion),
       'x-amzn-requestid': requestId,
     },
     body: output === undefined ? '{}' : JSON.stringify(output),
@@ -34,7 +40,7 @@ export function jsonResult(service: WireService, requestId: string, output: unkn
 
 export function jsonError(service: WireService, requestId: string, error: AwsError): WireResponse {
   const headers: Record<string, string> = {
-    'content-type': `application/x-amz-json-${service.jsonVersion ?? '1.0'}`,
+    'content-type': jsonContentType(service.jsonVersion),
     'x-amzn-requestid': requestId,
   };
   // SDKs of query-compatible services read the Query-era error code from this header.

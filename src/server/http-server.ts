@@ -74,10 +74,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       headers: req.headers,
       body,
     });
-    const headers = cors ? { ...out.headers, ...cors } : out.headers;
-    headers['content-length'] = String(Buffer.byteLength(out.body));
-    if (closing) headers['connection'] = 'close';
-    res.writeHead(out.status, headers);
+    res.writeHead(out.status, responseHead(out.headers, cors, out.body, closing));
+    // Head and body leave in one write: node:http joins a string body to the head it has not sent yet.
     res.end(out.body);
   }
 
@@ -100,6 +98,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * The response head as node:http's flat [name, value, …] list, which it takes as is: no merged header object per
+ * request. A CORS header replaces the service's header of the same name, as spreading one object over the other
+ * would.
+ */
+function responseHead(headers: Record<string, string>, cors: Record<string, string> | undefined, body: string, closing: boolean): string[] {
+  const head: string[] = [];
+  for (const name in headers) head.push(name, cors?.[name] ?? headers[name]!);
+  if (cors) for (const name in cors) if (!(name in headers)) head.push(name, cors[name]!);
+  head.push('content-length', String(Buffer.byteLength(body)));
+  if (closing) head.push('connection', 'close');
+  return head;
 }
 
 /** Reads the whole body, or answers undefined once it passes MAX_BODY_BYTES. */

@@ -10,13 +10,27 @@ export interface Receipt {
   token: string;
 }
 
-export const encodeReceipt = (queueId: number, rowId: number, token: string): string =>
-  Buffer.from(`pb1:${queueId}:${rowId}:${token}`, 'utf8').toString('base64');
+/**
+ * The text is ASCII (digits and a base64url token), so `btoa` gives the same base64 as encoding its UTF-8 bytes,
+ * without a Buffer per handle (every received message gets one).
+ */
+export const encodeReceipt = (queueId: number, rowId: number, token: string): string => btoa(`pb1:${queueId}:${rowId}:${token}`);
 
 const RECEIPT = /^pb1:(\d{1,15}):(\d{1,15}):([A-Za-z0-9_-]{1,64})$/;
+/** Padded standard base64, as encodeReceipt writes it. */
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Handles as we wrote them are decoded with `atob` (no Buffer); anything else goes through Buffer's lenient
+ * decoder as it always has, so the set of handles accepted does not change. Text that is not ASCII fails the
+ * pattern however its bytes are read.
+ */
+function handleText(handle: string): string {
+  return CANONICAL_BASE64.test(handle) ? atob(handle) : Buffer.from(handle, 'base64').toString('latin1');
+}
 
 export function decodeReceipt(handle: string): Receipt {
-  const m = RECEIPT.exec(Buffer.from(handle, 'base64').toString('utf8'));
+  const m = RECEIPT.exec(handleText(handle));
   if (!m) throw invalidReceipt(handle);
   return { queueId: Number(m[1]), rowId: Number(m[2]), token: m[3]! };
 }

@@ -22,7 +22,7 @@ function checkHandle(queue: QueueRecord, handle: string | undefined): ReceiptRef
 
 /**
  * Runs the store call for the entries whose handles are well formed (one transaction for all of them) and maps
- * every entry to its outcome, in order.
+ * every entry to its outcome, in order. Plain loops: this runs once per deleted message.
  */
 async function forEntries<T extends ReceiptRef>(
   entries: HandleEntry[],
@@ -33,18 +33,18 @@ async function forEntries<T extends ReceiptRef>(
   const outcomes: EntryOutcome[] = new Array(entries.length);
   const refs: T[] = [];
   const positions: number[] = [];
-  entries.forEach((e, i) => {
+  for (let i = 0; i < entries.length; i++) {
     try {
-      refs.push(prepare(e));
+      refs.push(prepare(entries[i]!));
       positions.push(i);
     } catch (err) {
       if (!(err instanceof AwsError)) throw err;
       outcomes[i] = err;
     }
-  });
+  }
   if (refs.length) {
     const results = await run(refs);
-    results.forEach((r, k) => (outcomes[positions[k]!] = failure(r, entries[positions[k]!]!.handle!)));
+    for (let k = 0; k < results.length; k++) outcomes[positions[k]!] = failure(results[k]!, entries[positions[k]!]!.handle!);
   }
   return outcomes;
 }

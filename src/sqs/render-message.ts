@@ -56,7 +56,7 @@ function selectAttributes(all: MessageAttributeMap, filters: string[]): MessageA
   return Object.keys(out).length ? out : undefined;
 }
 
-export function renderMessage(m: StoredMessage, receiptHandle: string, systemNames: Set<string>, attributeNames: string[]): Message {
+export function renderMessage(m: StoredMessage, receiptHandle: string, systemNames: ReadonlySet<string>, attributeNames: string[]): Message {
   const out: Message = { MessageId: m.messageId, ReceiptHandle: receiptHandle, MD5OfBody: m.md5OfBody, Body: m.body };
   if (systemNames.size) {
     const all = systemNames.has('All');

@@ -54,12 +54,21 @@ export async function receiveMessage(rt: SqsRuntime, input: ReceiveMessageInput,
   }
   if (taken.length === 0) return {};
 
-  const systemNames = new Set([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
+  const systemNames =
+    input.AttributeNames?.length || input.MessageSystemAttributeNames?.length
+      ? new Set([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])])
+      : NO_NAMES;
   const attributeNames = input.MessageAttributeNames ?? [];
-  return {
-    Messages: taken.map((m) => renderMessage(m, encodeReceipt(queue.id, m.rowId, m.receiptToken!), systemNames, attributeNames)),
-  };
+  const messages: Message[] = new Array(taken.length);
+  for (let i = 0; i < taken.length; i++) {
+    const m = taken[i]!;
+    messages[i] = renderMessage(m, encodeReceipt(queue.id, m.rowId, m.receiptToken!), systemNames, attributeNames);
+  }
+  return { Messages: messages };
 }
+
+/** Most receives ask for no attributes: they share one empty set rather than build their own. */
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** The dead-letter queue this queue's RedrivePolicy names, if it exists now. */
 async function redriveFor(rt: SqsRuntime, queue: QueueRecord): Promise<ReceiveOptions['redrive']> {
