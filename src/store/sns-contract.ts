@@ -43,6 +43,12 @@ export interface SubscriptionRecord {
   /** When the token stops confirming (AWS: three days after it was sent). */
   readonly confirmationTokenExpiresAt?: number;
   /**
+   * Subscriptions made pending: when they lapse if still unconfirmed. From then on every read leaves them out and
+   * the next createSubscription on the topic deletes them (AWS deletes unconfirmed subscriptions after 48 hours).
+   * Absent: never (subscriptions stored before the expiry existed, confirmed ones).
+   */
+  readonly pendingExpiresAt?: number;
+  /**
    * AWS's ConfirmationWasAuthenticated: confirmed by a signed ConfirmSubscription with AuthenticateOnUnsubscribe,
    * so that only signed requests may unsubscribe it. Absent means true (subscriptions confirmed at creation).
    */
@@ -200,12 +206,23 @@ export interface SnsStore extends SnsMobileStore {
   /** Removes the topic and its subscriptions. */
   deleteTopic(arn: string): Promise<void>;
 
-  createSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void>;
-  getSubscription(arn: string): Promise<SubscriptionRecord | undefined>;
+  /**
+   * Creates the subscription unless its topic already has one of the same protocol and endpoint: then answers that
+   * one with `created: false`, writing nothing and applying no effects (AWS answers a repeated Subscribe of an
+   * endpoint with the subscription it has). Check and insert are one step, so Subscribes of one endpoint racing each
+   * other — in one process or on several nodes — make one subscription. Pending subscriptions of the topic that
+   * lapsed (`pendingExpiresAt` at or before the new one's `createdAt`) are deleted first and never answered.
+   */
+  createSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<{ subscription: SubscriptionRecord; created: boolean }>;
+  /*
+   * Reads given `now` leave out pending subscriptions that lapsed by then (`pendingExpiresAt` ≤ `now`), as if they
+   * had been deleted; without it they show every stored subscription.
+   */
+  getSubscription(arn: string, now?: number): Promise<SubscriptionRecord | undefined>;
   /** Every subscription of a topic, in ARN order (what a publish fans out to). */
-  subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]>;
-  listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
-  listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
+  subscriptionsOf(topicArn: string, now?: number): Promise<SubscriptionRecord[]>;
+  listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number, now?: number): Promise<SubscriptionRecord[]>;
+  listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number, now?: number): Promise<SubscriptionRecord[]>;
   /*
    * Subscription changes are targeted updates of the columns they change, never a whole row read earlier and
    * written back: two requests changing one subscription at once (SetSubscriptionAttributes of two attributes, a

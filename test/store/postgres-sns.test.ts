@@ -10,6 +10,7 @@ import type { FanoutDelivery, SubscriptionRecord, TopicRecord } from '../../src/
 import type { QueueRecord } from '../../src/store/contract.js';
 import { fifoMessage, message, queueInput, T0 } from './contract-suite.js';
 import { dropSchema, freshSchema, openTestStore } from '../support/postgres.js';
+import { defineSnsSubscriptionContract } from './sns-subscriptions-suite.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -260,3 +261,5 @@ test('the delivery log filters, pages and clears across nodes', async () => {
   assert.equal(await a.deliveryLog().clear({ accountId: '111111111111', protocol: 'lambda' }), 2);
   assert.equal((await b.deliveryLog().list({ accountId: '111111111111' }, 0, 10)).length, 1);
 });
+
+defineSnsSubscriptionContract('postgres, two nodes', () => ({ a: a.snsStore(), b: b.snsStore() }));

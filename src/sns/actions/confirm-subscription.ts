@@ -26,7 +26,7 @@ export async function confirmSubscription(rt: SnsRuntime, input: ConfirmSubscrip
     throw new AwsError('SnsAuthorizationError', 'AuthenticateOnUnsubscribe requires a signed request.');
   }
   const now = rt.clock.now();
-  const subscription = (await rt.store.subscriptionsOf(topic.arn)).find((s) => s.confirmationToken === input.Token);
+  const subscription = (await rt.store.subscriptionsOf(topic.arn, now)).find((s) => s.confirmationToken === input.Token);
   if (!subscription || (subscription.confirmationTokenExpiresAt ?? Infinity) <= now) throw snsInvalidParameter('Token');
   if (!subscription.pendingConfirmation) return { SubscriptionArn: subscription.arn };
   // Only the confirmation's own columns, and only while still pending: a concurrent attribute change is kept, and
