@@ -43,9 +43,9 @@ export interface SubscriptionRecord {
   /** When the token stops confirming (AWS: three days after it was sent). */
   readonly confirmationTokenExpiresAt?: number;
   /**
-   * Subscriptions made pending: when they lapse if still unconfirmed. From then on every read leaves them out and
-   * the next createSubscription on the topic deletes them (AWS deletes unconfirmed subscriptions after 48 hours).
-   * Absent: never (subscriptions stored before the expiry existed, confirmed ones).
+   * Subscriptions made pending: when they lapse if still unconfirmed (AWS deletes unconfirmed subscriptions after 48
+   * hours). From then on, while still pending, every read given a time leaves them out and the next
+   * createSubscription on the topic deletes them; once confirmed, it no longer matters. Absent: never lapses.
    */
   readonly pendingExpiresAt?: number;
   /**

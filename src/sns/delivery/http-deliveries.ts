@@ -125,8 +125,8 @@ export class HttpDeliveries {
     let subscriptionPolicy = job.deliveryPolicy;
     if (job.type !== 'UnsubscribeConfirmation') {
       subscription = await this.o.sns.getSubscription(job.subscriptionArn, this.o.clock.now());
-      // Unsubscribed (or lapsed unconfirmed) meanwhile: SNS stops delivering. A confirmation request is moot once confirmed, and a
-      // notification for a subscription not (or no longer) confirmed is not sent.
+      // Unsubscribed (or lapsed unconfirmed) meanwhile: SNS stops delivering. A confirmation request is moot once
+      // confirmed, and a notification for a subscription not (or no longer) confirmed is not sent.
       if (!subscription) return { kind: 'done' };
       if (job.type === 'SubscriptionConfirmation' && !subscription.pendingConfirmation) return { kind: 'done' };
       if (job.type === 'Notification' && subscription.pendingConfirmation) return { kind: 'done' };
