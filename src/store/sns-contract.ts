@@ -230,9 +230,9 @@ export interface SnsStore extends SnsMobileStore {
    */
   /**
    * Confirms a pending subscription (`authenticated`: ConfirmationWasAuthenticated). False when it is not pending
-   * (confirmed meanwhile, or gone): nothing is changed.
+   * (confirmed meanwhile, or gone) or, given `now`, lapsed by then: nothing is changed.
    */
-  confirmSubscription(arn: string, authenticated: boolean): Promise<boolean>;
+  confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean>;
   /** Sets one attribute (`value` undefined: removes it), leaving the others as they are. False when it is gone. */
   setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean>;
   /**

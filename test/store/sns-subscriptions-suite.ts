@@ -87,12 +87,15 @@ export function defineSnsSubscriptionContract(engine: string, stores: () => { a:
     const listed = await b.listSubscriptions(ACCOUNT, REGION, undefined, 100_000, lapse);
     assert.ok(listed.some((s) => s.arn === confirmed.arn));
     assert.ok(!listed.some((s) => s.arn === pending.arn));
-    // ...while reads without a time still show what is stored.
+    // ...and it cannot be confirmed any more...
+    assert.equal(await a.confirmSubscription(pending.arn, false, lapse), false);
+    // ...while reads without a time still show what is stored (still pending).
     assert.deepEqual(await arns(), [pending.arn, confirmed.arn].sort());
+    assert.equal((await b.getSubscription(pending.arn))?.pendingConfirmation, true);
     // Confirmed in time, it never lapses.
     const kept = subscription(t, 'kept@example.com', { protocol: 'email', pendingConfirmation: true, pendingExpiresAt: lapse });
     await a.createSubscription(kept);
-    assert.equal(await a.confirmSubscription(kept.arn, false), true);
+    assert.equal(await a.confirmSubscription(kept.arn, false, lapse - 1), true);
     assert.equal((await b.getSubscription(kept.arn, lapse + 1))?.pendingConfirmation, false);
     // A Subscribe of the endpoint after the lapse makes a new subscription, and deletes the lapsed one.
     const again = subscription(t, 'https://example.com/hook', { protocol: 'https', pendingConfirmation: true, createdAt: lapse, pendingExpiresAt: lapse + HOURS_48 });

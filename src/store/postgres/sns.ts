@@ -257,12 +257,12 @@ export class PostgresSnsStore implements SnsStore {
   // Targeted changes (see SnsStore): each touches only its own columns, so concurrent ones never undo each other.
   // The topic's version moves first (its row before the subscription's, as everywhere), so every node recompiles.
 
-  async confirmSubscription(arn: string, authenticated: boolean): Promise<boolean> {
+  async confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean> {
     return this.host.transaction(async (c) => {
       const [row] = await rowsOf<{ topic_arn: string }>(c, this.s.getSubscriptionTopic, [arn]);
       if (!row) return false;
       await this.bumpVersion(c, row.topic_arn);
-      return (await countOf(c, this.s.confirmSubscription, [authenticated, arn])) > 0;
+      return (await countOf(c, this.s.confirmSubscription, [authenticated, arn, asOf(now)])) > 0;
     });
   }
 
@@ -573,7 +573,7 @@ function statements(S: string) {
     ),
     confirmSubscription: st(
       'confirm_subscription',
-      `UPDATE ${S}.sns_subscriptions SET pending = false, authenticated = $1 WHERE arn = $2 AND pending`,
+      `UPDATE ${S}.sns_subscriptions SET pending = false, authenticated = $1 WHERE arn = $2 AND pending AND ${live(3)}`,
     ),
     // Attributes are JSON text; jsonb sets or removes the one key (key order is not kept, and none is promised).
     setSubscriptionAttribute: st(

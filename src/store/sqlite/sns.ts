@@ -269,8 +269,8 @@ export class SqliteSnsStore implements SnsStore {
     );
   }
 
-  async confirmSubscription(arn: string, authenticated: boolean): Promise<boolean> {
-    return this.group.write(() => this.s.confirmSubscription.run(authenticated ? 1 : 0, arn).changes > 0);
+  async confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean> {
+    return this.group.write(() => this.s.confirmSubscription.run(authenticated ? 1 : 0, arn, asOf(now)).changes > 0);
   }
 
   async setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean> {
@@ -466,7 +466,7 @@ function prepare(db: Database) {
     subscriptionsOf: q(`SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND ${LIVE} ORDER BY arn`),
     listSubscriptions: q(`SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND arn > ? AND ${LIVE} ORDER BY arn LIMIT ?`),
     listSubscriptionsByTopic: q(`SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? AND ${LIVE} ORDER BY arn LIMIT ?`),
-    confirmSubscription: q('UPDATE sns_subscriptions SET pending = 0, authenticated = ? WHERE arn = ? AND pending = 1'),
+    confirmSubscription: q(`UPDATE sns_subscriptions SET pending = 0, authenticated = ? WHERE arn = ? AND pending = 1 AND ${LIVE}`),
     setSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_set(attributes, ?, ?) WHERE arn = ?'),
     removeSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_remove(attributes, ?) WHERE arn = ?'),
     renewConfirmation: q(
