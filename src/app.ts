@@ -60,6 +60,8 @@ export interface PostboxOptions {
   strictDelays?: boolean;
   /** Time source; tests pass a ManualClock. */
   clock?: Clock;
+  /** Uniform random numbers in [0, 1) for the jitter of SNS delivery retries. Default Math.random; tests fix it. */
+  random?: () => number;
 }
 
 export interface Postbox {
@@ -144,7 +146,15 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
     notifyQueue: (queueId) => waiters.notify(queueId),
     subscriptions,
     signer: new Signer(snsStore, clock),
-    http: new HttpDeliveries({ queues: store, sns: snsStore, clock, logger, region, notifyQueue: (queueId) => waiters.notify(queueId) }),
+    http: new HttpDeliveries({
+      queues: store,
+      sns: snsStore,
+      clock,
+      logger,
+      region,
+      notifyQueue: (queueId) => waiters.notify(queueId),
+      ...(options.random ? { random: options.random } : {}),
+    }),
     deliveries: store.deliveryLog(),
   };
   const sns = snsService(snsRt);

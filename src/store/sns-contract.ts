@@ -43,6 +43,12 @@ export interface SubscriptionRecord {
   /** When the token stops confirming (AWS: three days after it was sent). */
   readonly confirmationTokenExpiresAt?: number;
   /**
+   * Subscriptions made pending: when they lapse if still unconfirmed (AWS deletes unconfirmed subscriptions after 48
+   * hours). From then on, while still pending, every read given a time leaves them out and the next
+   * createSubscription on the topic deletes them; once confirmed, it no longer matters. Absent: never lapses.
+   */
+  readonly pendingExpiresAt?: number;
+  /**
    * AWS's ConfirmationWasAuthenticated: confirmed by a signed ConfirmSubscription with AuthenticateOnUnsubscribe,
    * so that only signed requests may unsubscribe it. Absent means true (subscriptions confirmed at creation).
    */
@@ -200,12 +206,23 @@ export interface SnsStore extends SnsMobileStore {
   /** Removes the topic and its subscriptions. */
   deleteTopic(arn: string): Promise<void>;
 
-  createSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void>;
-  getSubscription(arn: string): Promise<SubscriptionRecord | undefined>;
+  /**
+   * Creates the subscription unless its topic already has one of the same protocol and endpoint: then answers that
+   * one with `created: false`, writing nothing and applying no effects (AWS answers a repeated Subscribe of an
+   * endpoint with the subscription it has). Check and insert are one step, so Subscribes of one endpoint racing each
+   * other — in one process or on several nodes — make one subscription. Pending subscriptions of the topic that
+   * lapsed (`pendingExpiresAt` at or before the new one's `createdAt`) are deleted first and never answered.
+   */
+  createSubscription(subscription: SubscriptionRecord, effects?: SubscriptionEffects): Promise<{ subscription: SubscriptionRecord; created: boolean }>;
+  /*
+   * Reads given `now` leave out pending subscriptions that lapsed by then (`pendingExpiresAt` ≤ `now`), as if they
+   * had been deleted; without it they show every stored subscription.
+   */
+  getSubscription(arn: string, now?: number): Promise<SubscriptionRecord | undefined>;
   /** Every subscription of a topic, in ARN order (what a publish fans out to). */
-  subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]>;
-  listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
-  listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number): Promise<SubscriptionRecord[]>;
+  subscriptionsOf(topicArn: string, now?: number): Promise<SubscriptionRecord[]>;
+  listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number, now?: number): Promise<SubscriptionRecord[]>;
+  listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number, now?: number): Promise<SubscriptionRecord[]>;
   /*
    * Subscription changes are targeted updates of the columns they change, never a whole row read earlier and
    * written back: two requests changing one subscription at once (SetSubscriptionAttributes of two attributes, a
@@ -213,9 +230,9 @@ export interface SnsStore extends SnsMobileStore {
    */
   /**
    * Confirms a pending subscription (`authenticated`: ConfirmationWasAuthenticated). False when it is not pending
-   * (confirmed meanwhile, or gone): nothing is changed.
+   * (confirmed meanwhile, or gone) or, given `now`, lapsed by then: nothing is changed.
    */
-  confirmSubscription(arn: string, authenticated: boolean): Promise<boolean>;
+  confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean>;
   /** Sets one attribute (`value` undefined: removes it), leaving the others as they are. False when it is gone. */
   setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean>;
   /**

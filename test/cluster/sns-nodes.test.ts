@@ -65,6 +65,20 @@ async function drain(client: SQSClient, url: string): Promise<string[]> {
   }
 }
 
+test('Subscribes of one endpoint on both nodes at once make one subscription: one delivery per publish', async () => {
+  const [a, b] = sns as [SNSClient, SNSClient];
+  const q = await queue(sqs[0]!, 'nodes-raced');
+  const { TopicArn } = await a.send(new CreateTopicCommand({ Name: 'nodes-raced' }));
+  const answers = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: q.arn }))),
+  );
+  assert.equal(new Set(answers.map((x) => x.SubscriptionArn)).size, 1);
+  const listed = (await b.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!;
+  assert.deepEqual(listed.map((x) => x.SubscriptionArn), [answers[0]!.SubscriptionArn]);
+  await a.send(new PublishCommand({ TopicArn, Message: 'once' }));
+  assert.deepEqual(await drain(sqs[1]!, q.url), ['once']);
+});
+
 test('a Subscribe on one node is used by the next Publish on the other, both ways', async () => {
   const [a, b] = sns as [SNSClient, SNSClient];
   const q1 = await queue(sqs[0]!, 'nodes-one');

@@ -9,7 +9,9 @@ import type { PostgresStore } from '../../src/store/postgres/engine.js';
 import type { FanoutDelivery, SubscriptionRecord, TopicRecord } from '../../src/store/sns-contract.js';
 import type { QueueRecord } from '../../src/store/contract.js';
 import { fifoMessage, message, queueInput, T0 } from './contract-suite.js';
-import { dropSchema, freshSchema, openTestStore } from '../support/postgres.js';
+import pg from 'pg';
+import { dropSchema, freshSchema, openTestStore, testDatabase } from '../support/postgres.js';
+import { defineSnsSubscriptionContract } from './sns-subscriptions-suite.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -260,3 +262,56 @@ test('the delivery log filters, pages and clears across nodes', async () => {
   assert.equal(await a.deliveryLog().clear({ accountId: '111111111111', protocol: 'lambda' }), 2);
   assert.equal((await b.deliveryLog().list({ accountId: '111111111111' }, 0, 10)).length, 1);
 });
+
+test('a schema with duplicate subscriptions migrates to one per endpoint, and its pending ones lapse', async () => {
+  // A schema as Postbox left it before migration 5: migrated in full, then migration 5 taken back.
+  const old = freshSchema();
+  const first = await openTestStore(old);
+  await first.close();
+  const { connectionString } = await testDatabase();
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  const S = `"${old}"`;
+  try {
+    await client.query(`DROP INDEX ${S}.sns_subscriptions_endpoint`);
+    await client.query(`ALTER TABLE ${S}.sns_subscriptions DROP COLUMN pending_expires_at`);
+    await client.query(`DELETE FROM ${S}.schema_migrations WHERE version = 5`);
+    const t = topic('migrated');
+    await client.query(
+      `INSERT INTO ${S}.sns_topics (arn, account_id, region, name, fifo, attributes, tags, created_at, modified_at, subscriptions_version)
+       VALUES ($1, $2, $3, 'migrated', false, '{}', '{}', $4, $4, 1)`,
+      [t.arn, ACCOUNT, REGION, T0],
+    );
+    const insert = (arn: string, protocol: string, endpoint: string, pending: boolean, createdAt: number) =>
+      client.query(
+        `INSERT INTO ${S}.sns_subscriptions (arn, topic_arn, account_id, region, owner, protocol, endpoint, attributes, pending, created_at)
+         VALUES ($1, $2, $3, $4, $3, $5, $6, '{}', $7, $8)`,
+        [`${t.arn}:${arn}`, t.arn, ACCOUNT, REGION, protocol, endpoint, pending, createdAt],
+      );
+    // Two Subscribes of one queue that raced, and three of one URL: one confirmed later than the pending ones.
+    await insert('q-2', 'sqs', 'arn:aws:sqs:us-east-1:000000000000:q', false, T0 + 1);
+    await insert('q-1', 'sqs', 'arn:aws:sqs:us-east-1:000000000000:q', false, T0);
+    await insert('h-1', 'https', 'https://example.com/hook', true, T0);
+    await insert('h-2', 'https', 'https://example.com/hook', false, T0 + 5);
+    await insert('h-3', 'https', 'https://example.com/hook', true, T0 + 9);
+    await insert('p-1', 'email', 'someone@example.com', true, T0 + 7);
+
+    const migrated = await openTestStore(old);
+    try {
+      const sns = migrated.snsStore();
+      const subs = await sns.subscriptionsOf(t.arn);
+      // The oldest of the queue's; the confirmed one of the URL's; the lone pending one, lapsing 48 hours after it was made.
+      assert.deepEqual(subs.map((x) => x.arn), [`${t.arn}:h-2`, `${t.arn}:p-1`, `${t.arn}:q-1`]);
+      assert.equal(subs.find((x) => x.arn.endsWith('p-1'))!.pendingExpiresAt, T0 + 7 + 48 * 3600_000);
+      assert.equal(subs.find((x) => x.arn.endsWith('h-2'))!.pendingExpiresAt, undefined);
+      assert.equal((await sns.createSubscription(subscription(t, 'arn:aws:sqs:us-east-1:000000000000:q'))).subscription.arn, `${t.arn}:q-1`);
+    } finally {
+      await migrated.close();
+    }
+  } finally {
+    await client.end();
+    await dropSchema(old);
+  }
+});
+
+defineSnsSubscriptionContract('postgres, two nodes', () => ({ a: a.snsStore(), b: b.snsStore() }));

@@ -26,12 +26,15 @@ export async function confirmSubscription(rt: SnsRuntime, input: ConfirmSubscrip
     throw new AwsError('SnsAuthorizationError', 'AuthenticateOnUnsubscribe requires a signed request.');
   }
   const now = rt.clock.now();
-  const subscription = (await rt.store.subscriptionsOf(topic.arn)).find((s) => s.confirmationToken === input.Token);
+  const subscription = (await rt.store.subscriptionsOf(topic.arn, now)).find((s) => s.confirmationToken === input.Token);
   if (!subscription || (subscription.confirmationTokenExpiresAt ?? Infinity) <= now) throw snsInvalidParameter('Token');
   if (!subscription.pendingConfirmation) return { SubscriptionArn: subscription.arn };
-  // Only the confirmation's own columns, and only while still pending: a concurrent attribute change is kept, and
-  // of two concurrent confirmations the first decides ConfirmationWasAuthenticated.
-  await rt.store.confirmSubscription(subscription.arn, authenticate?.toLowerCase() === 'true');
+  // Only the confirmation's own columns, and only while still pending (and not lapsed): a concurrent attribute
+  // change is kept, and of two concurrent confirmations the first decides ConfirmationWasAuthenticated.
+  if (!(await rt.store.confirmSubscription(subscription.arn, authenticate?.toLowerCase() === 'true', now))) {
+    // Confirmed meanwhile (answered as any repeat is), or unsubscribed or lapsed meanwhile (the token is no more).
+    if (!(await rt.store.getSubscription(subscription.arn, now))) throw snsInvalidParameter('Token');
+  }
   rt.subscriptions.invalidate(topic.arn);
   return { SubscriptionArn: subscription.arn };
 }

@@ -6,7 +6,7 @@ import type { TopicArnInput } from '../types.js';
 
 export async function getTopicAttributes(rt: SnsRuntime, input: TopicArnInput, ctx: CallContext) {
   const topic = await resolveTopic(rt, ctx, input.TopicArn);
-  const subs = await rt.store.subscriptionsOf(topic.arn);
+  const subs = await rt.store.subscriptionsOf(topic.arn, rt.clock.now());
   const pending = subs.filter((s) => s.pendingConfirmation).length;
   return { Attributes: renderTopicAttributes(topic, { confirmed: subs.length - pending, pending }) };
 }

@@ -16,7 +16,7 @@ const listed = (s: SubscriptionRecord) => ({
 
 /** ListSubscriptions: the account's subscriptions in the region, 100 per page. */
 export async function listSubscriptions(rt: SnsRuntime, input: ListInput, ctx: CallContext) {
-  const rows = await rt.store.listSubscriptions(ctx.accountId, ctx.region, decodeToken(input.NextToken), L.LIST_PAGE_SIZE + 1);
+  const rows = await rt.store.listSubscriptions(ctx.accountId, ctx.region, decodeToken(input.NextToken), L.LIST_PAGE_SIZE + 1, rt.clock.now());
   const { items, NextToken } = page(rows, L.LIST_PAGE_SIZE);
   return { Subscriptions: items.map(listed), ...(NextToken ? { NextToken } : {}) };
 }
@@ -24,7 +24,7 @@ export async function listSubscriptions(rt: SnsRuntime, input: ListInput, ctx: C
 /** ListSubscriptionsByTopic: 100 per page. */
 export async function listSubscriptionsByTopic(rt: SnsRuntime, input: ListSubscriptionsByTopicInput, ctx: CallContext) {
   const topic = await resolveTopic(rt, ctx, input.TopicArn);
-  const rows = await rt.store.listSubscriptionsByTopic(topic.arn, decodeToken(input.NextToken), L.LIST_PAGE_SIZE + 1);
+  const rows = await rt.store.listSubscriptionsByTopic(topic.arn, decodeToken(input.NextToken), L.LIST_PAGE_SIZE + 1, rt.clock.now());
   const { items, NextToken } = page(rows, L.LIST_PAGE_SIZE);
   return { Subscriptions: items.map(listed), ...(NextToken ? { NextToken } : {}) };
 }

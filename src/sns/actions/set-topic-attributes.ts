@@ -11,7 +11,7 @@ export async function setTopicAttributes(rt: SnsRuntime, input: SetTopicAttribut
   const name = input.AttributeName;
   if (!name) throw snsInvalidParameter('AttributeName');
   const value = checkTopicAttribute(name, input.AttributeValue ?? '', topic.fifo, false);
-  if (name === 'MaximumMessageSize') checkLargeTopicSize(Number(value), await rt.store.subscriptionsOf(topic.arn));
+  if (name === 'MaximumMessageSize') checkLargeTopicSize(Number(value), await rt.store.subscriptionsOf(topic.arn, rt.clock.now()));
   const attributes = { ...topic.attributes };
   // An empty DeliveryPolicy or DisplayName clears it.
   if (value === '' && (name === 'DeliveryPolicy' || name === 'DisplayName' || name === 'ArchivePolicy')) delete attributes[name];

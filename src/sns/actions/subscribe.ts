@@ -3,7 +3,7 @@ import type { CallContext } from '../../core/service.js';
 import { parseQueueArn } from '../../sqs/queue-ref.js';
 import type { SubscriptionRecord, TopicRecord } from '../../store/sns-contract.js';
 import { newSubscriptionArn } from '../arns.js';
-import { confirmationEffects, newConfirmationToken, TOKEN_LIFETIME_MS } from '../delivery/confirmations.js';
+import { confirmationEffects, newConfirmationToken, PENDING_LIFETIME_MS, TOKEN_LIFETIME_MS } from '../delivery/confirmations.js';
 import { checkEndpoint, checkSubscriptionRole, CONFIRMED_BY_OWNER } from '../delivery/endpoints.js';
 import { snsInvalidParameter } from '../errors.js';
 import { checkLargeTopicSubscription } from '../large-messages.js';
@@ -24,7 +24,9 @@ const PENDING = 'pending confirmation';
  * email-json ones wait for the endpoint's owner, who is sent a SubscriptionConfirmation (POSTed by the delivery
  * worker, or recorded in the delivery log for e-mail) in the same transaction that creates the subscription.
  * Subscribing the same endpoint with the same protocol again answers the existing subscription (unless the
- * attributes differ) and, while it is still pending, sends a fresh confirmation.
+ * attributes differ) and, while it is still pending, sends a fresh confirmation. The store makes the subscription
+ * only if the endpoint has none (one step), so Subscribes of one endpoint racing each other make one subscription
+ * and all answer it. A subscription left pending lapses after 48 hours (PENDING_LIFETIME_MS).
  */
 export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: CallContext) {
   const topic = await resolveTopic(rt, ctx, input.TopicArn);
@@ -45,9 +47,11 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
   const pending = CONFIRMED_BY_OWNER.has(protocol);
   const answer = (s: SubscriptionRecord) => ({ SubscriptionArn: s.pendingConfirmation && !input.ReturnSubscriptionArn ? PENDING : s.arn });
 
-  const subscriptions = await rt.store.subscriptionsOf(topic.arn);
-  const existing = subscriptions.filter((s) => s.protocol === protocol && s.endpoint === endpoint)[0];
-  if (existing) {
+  /**
+   * The endpoint is subscribed already. AWS answers the same subscription; attributes given again must match it
+   * (AWS: "Subscription already exists with different attributes"), those left out are not compared.
+   */
+  const repeated = async (existing: SubscriptionRecord) => {
     for (const [k, v] of Object.entries(attributes)) {
       if ((existing.attributes[k] ?? (k === 'RawMessageDelivery' ? 'false' : undefined)) !== v) {
         throw snsInvalidParameter('Attributes Reason: Subscription already exists with different attributes');
@@ -55,7 +59,13 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
     }
     if (existing.pendingConfirmation && (await resendConfirmation(rt, topic, existing, ctx, now))) rt.http.kick();
     return answer(existing);
-  }
+  };
+
+  // The common repeat is answered before the limits below are checked (a topic at its limit still answers it); the
+  // store's createSubscription decides for Subscribes that race each other.
+  const subscriptions = await rt.store.subscriptionsOf(topic.arn, now);
+  const existing = subscriptions.find((s) => s.protocol === protocol && s.endpoint === endpoint);
+  if (existing) return repeated(existing);
   checkLargeTopicSubscription(topic, protocol, subscriptions);
   if (attributes['FilterPolicy']) {
     const withPolicies = subscriptions.filter((s) => s.attributes['FilterPolicy']).length;
@@ -73,10 +83,19 @@ export async function subscribe(rt: SnsRuntime, input: SubscribeInput, ctx: Call
     endpoint,
     attributes,
     pendingConfirmation: pending,
-    ...(pending ? { confirmationToken: newConfirmationToken(), confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS, confirmationWasAuthenticated: false } : {}),
+    ...(pending
+      ? {
+          confirmationToken: newConfirmationToken(),
+          confirmationTokenExpiresAt: now + TOKEN_LIFETIME_MS,
+          confirmationWasAuthenticated: false,
+          pendingExpiresAt: now + PENDING_LIFETIME_MS,
+        }
+      : {}),
     createdAt: now,
   };
-  await rt.store.createSubscription(record, await confirmationEffects(rt, topic, record, ctx, now));
+  const made = await rt.store.createSubscription(record, await confirmationEffects(rt, topic, record, ctx, now));
+  // Another Subscribe of this endpoint got there first: this one answers as a repeat of it.
+  if (!made.created) return repeated(made.subscription);
   rt.subscriptions.invalidate(topic.arn);
   if (pending) rt.http.kick();
   return answer(record);

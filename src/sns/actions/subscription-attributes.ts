@@ -9,7 +9,7 @@ import type { SetSubscriptionAttributesInput, SubscriptionArnInput } from '../ty
 
 async function resolveSubscription(rt: SnsRuntime, arn: string | undefined): Promise<SubscriptionRecord> {
   if (!topicOfSubscription(arn)) throw snsInvalidParameter('SubscriptionArn');
-  const s = await rt.store.getSubscription(arn!);
+  const s = await rt.store.getSubscription(arn!, rt.clock.now());
   if (!s) throw subscriptionNotFound();
   return s;
 }

@@ -19,7 +19,7 @@ import type { SubscriptionRecord } from '../../store/sns-contract.js';
 export async function unsubscribe(rt: SnsRuntime, input: SubscriptionArnInput, ctx: CallContext) {
   const topicArn = topicOfSubscription(input.SubscriptionArn);
   if (!topicArn) throw snsInvalidParameter('SubscriptionArn');
-  const existing = await rt.store.getSubscription(input.SubscriptionArn!);
+  const existing = await rt.store.getSubscription(input.SubscriptionArn!, rt.clock.now());
   if (!existing) throw subscriptionNotFound();
   if (CONFIRMED_BY_OWNER.has(existing.protocol) && existing.confirmationWasAuthenticated === true && ctx.accessKeyId === undefined) {
     throw new AwsError('SnsAuthorizationError', 'The subscription can only be unsubscribed by an authenticated request.');

@@ -14,6 +14,14 @@ import { confirmation, confirmationEmail, renderConfirmation, subscribeUrl, type
 /** How long a confirmation token confirms (AWS: three days). */
 export const TOKEN_LIFETIME_MS = 3 * 24 * 3600_000;
 
+/**
+ * How long a subscription may stay pending confirmation before it is deleted. AWS, What's New of 2023-05-10: SNS
+ * "now supports automatic deletion of unconfirmed subscriptions once they have been in a pending confirmation state
+ * for 48 hours" (it was 72 hours before). Counted from the Subscribe that made the subscription: a repeated
+ * Subscribe sends the token again but does not make the subscription any younger.
+ */
+export const PENDING_LIFETIME_MS = 48 * 3600_000;
+
 /** A fresh confirmation token: long and hexadecimal, like AWS's. */
 export const newConfirmationToken = (): string => randomBytes(64).toString('hex');
 

@@ -24,7 +24,7 @@ import { sqsAttributes } from '../message-attributes.js';
 import type { MessageAttributeMap } from '../types.js';
 import { deadLetterQueueOf } from './dead-letter.js';
 import { endpointForLog } from './endpoints.js';
-import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, retryDelayMs } from './policy.js';
+import { classifyStatus, effectiveHttpPolicy, HTTP_TIMEOUT_MS, jitteredDelayMs, retryDelayMs } from './policy.js';
 
 export type HttpMessageType = 'SubscriptionConfirmation' | 'Notification' | 'UnsubscribeConfirmation';
 
@@ -59,6 +59,8 @@ export interface HttpDeliveriesOptions {
   readonly region: string;
   /** Wakes the long polls of a dead-letter queue written to. */
   readonly notifyQueue: (queueId: number) => void;
+  /** Uniform in [0, 1): how much jitter takes off each retry's delay (policy.ts). Default Math.random; tests fix it. */
+  readonly random?: () => number;
 }
 
 type PostResult = { readonly outcome: 'delivered' | 'retry' | 'failed' | 'abandoned'; readonly reason: string };
@@ -122,9 +124,9 @@ export class HttpDeliveries {
     let subscription: SubscriptionRecord | undefined;
     let subscriptionPolicy = job.deliveryPolicy;
     if (job.type !== 'UnsubscribeConfirmation') {
-      subscription = await this.o.sns.getSubscription(job.subscriptionArn);
-      // Unsubscribed meanwhile: SNS stops delivering. A confirmation request is moot once confirmed, and a
-      // notification for a subscription not (or no longer) confirmed is not sent.
+      subscription = await this.o.sns.getSubscription(job.subscriptionArn, this.o.clock.now());
+      // Unsubscribed (or lapsed unconfirmed) meanwhile: SNS stops delivering. A confirmation request is moot once
+      // confirmed, and a notification for a subscription not (or no longer) confirmed is not sent.
       if (!subscription) return { kind: 'done' };
       if (job.type === 'SubscriptionConfirmation' && !subscription.pendingConfirmation) return { kind: 'done' };
       if (job.type === 'Notification' && subscription.pendingConfirmation) return { kind: 'done' };
@@ -155,7 +157,9 @@ export class HttpDeliveries {
     const retriesDone = ctx.attempt - 1;
     if (result.outcome === 'retry' && retriesDone < policy.retry.numRetries) {
       this.o.logger.debug({ subscription: job.subscriptionArn, attempt: ctx.attempt, reason: result.reason }, 'SNS HTTP delivery will be retried');
-      return { kind: 'retry', at: now + retryDelayMs(policy.retry, retriesDone + 1) };
+      // The retry's place in the policy's schedule, less jitter: AWS jitters its retries (policy.ts, JITTER_SHARE).
+      const delay = retryDelayMs(policy.retry, retriesDone + 1);
+      return { kind: 'retry', at: now + (delay === 0 ? 0 : jitteredDelayMs(delay, (this.o.random ?? Math.random)())) };
     }
     this.o.logger.warn(
       { subscription: job.subscriptionArn, endpoint: endpointForLog(job.endpoint), type: job.type, attempts: ctx.attempt, reason: result.reason },

@@ -252,11 +252,12 @@ export function renderEffectiveSubscriptionPolicy(topicPolicy: string | undefine
 }
 
 /**
- * The delay before each retry, in milliseconds, in order (one per retry). AWS publishes the phases but not the exact
- * curves of its backoff functions (only a graph), and adds jitter; Postbox follows the phases exactly, without
- * jitter, and in the backoff phase grows the delay from minDelayTarget to maxDelayTarget — reached at the phase's last
- * retry — along t (linear), t² (arithmetic), min·(max/min)^t (geometric) or (2^(10t) − 1)/(2^10 − 1) (exponential),
- * t being how far through the phase the retry is.
+ * The delay each retry is due after by the policy, in milliseconds, in order (one per retry), before jitter (see
+ * `jitteredDelayMs`): what the policy's limits are checked against. AWS publishes the phases but not the exact
+ * curves of its backoff functions (only a graph); Postbox follows the phases exactly, and in the backoff phase grows
+ * the delay from minDelayTarget to maxDelayTarget — reached at the phase's last retry — along t (linear), t²
+ * (arithmetic), min·(max/min)^t (geometric) or (2^(10t) − 1)/(2^10 − 1) (exponential), t being how far through the
+ * phase the retry is.
  */
 export function retryDelays(p: RetryPolicy): number[] {
   const out: number[] = [];
@@ -293,6 +294,29 @@ export function retryDelayMs(
       seconds = min + (max - min) * t;
   }
   return Math.round(seconds * 1000);
+}
+
+/**
+ * The share of a retry's delay that jitter may take off. AWS (sns-message-delivery-retries): "Amazon SNS applies
+ * jittering to delivery retries", referring to the AWS Architecture Blog's "Exponential Backoff and Jitter" — but
+ * says neither which of that post's schemes nor how much. Postbox uses its "equal jitter": keep half the delay and
+ * draw the other half at random, so that retries of many deliveries that failed together (an endpoint that was down)
+ * spread out instead of arriving at once, while each still waits at least half its delay. Only downwards:
+ * maxDelayTarget stays the longest wait and the whole schedule within the 3,600 seconds its policy was checked for.
+ */
+export const JITTER_SHARE = 0.5;
+
+/**
+ * A retry's delay with jitter: `delayMs` less up to JITTER_SHARE of it, `random` (uniform in [0, 1), injected so
+ * that tests can fix it) deciding how much. Immediate retries (0) stay immediate.
+ */
+export function jitteredDelayMs(delayMs: number, random: number): number {
+  return delayMs - Math.floor(delayMs * JITTER_SHARE * Math.min(Math.max(random, 0), 1));
+}
+
+/** The delays before each retry as deliveries wait them: `retryDelays` with jitter, one draw of `random` each. */
+export function retrySchedule(p: RetryPolicy, random: () => number): number[] {
+  return retryDelays(p).map((d) => (d === 0 ? 0 : jitteredDelayMs(d, random())));
 }
 
 /**

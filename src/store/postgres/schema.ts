@@ -381,6 +381,21 @@ const MIGRATIONS: string[] = [
   CREATE INDEX events_partner_sources_customer ON {s}.events_partner_sources (account_id, region, name);
   CREATE INDEX events_partner_sources_partner ON {s}.events_partner_sources (partner_account_id, region, name);
   `,
+
+  // 5: SNS, as SQLite's migration 10: one subscription per topic, protocol and endpoint, and when a subscription still
+  // pending confirmation lapses (AWS deletes it after 48 hours). Duplicates that racing Subscribes left behind are
+  // dropped first (a confirmed one is kept before a pending one, then the oldest). The index holds the endpoint's
+  // md5: an endpoint is a URL of any length, too long for a btree entry; SnsStore compares the endpoints themselves.
+  `
+  DELETE FROM {s}.sns_subscriptions WHERE arn IN (
+    SELECT arn FROM (
+      SELECT arn, row_number() OVER (PARTITION BY topic_arn, protocol, endpoint ORDER BY pending, created_at, arn) AS n
+      FROM {s}.sns_subscriptions) AS ranked
+    WHERE n > 1);
+  CREATE UNIQUE INDEX sns_subscriptions_endpoint ON {s}.sns_subscriptions (topic_arn, protocol, md5(endpoint));
+  ALTER TABLE {s}.sns_subscriptions ADD COLUMN pending_expires_at bigint;
+  UPDATE {s}.sns_subscriptions SET pending_expires_at = created_at + 172800000 WHERE pending;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

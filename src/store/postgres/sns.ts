@@ -54,6 +54,7 @@ interface SubscriptionRow {
   token_expires_at: number | null;
   authenticated: boolean;
   created_at: number;
+  pending_expires_at: number | null;
 }
 
 function toTopic(r: TopicRow): TopicRecord {
@@ -86,6 +87,7 @@ function toSubscription(r: SubscriptionRow): SubscriptionRecord {
     ...(r.token !== null ? { confirmationToken: r.token } : {}),
     ...(r.token_expires_at !== null ? { confirmationTokenExpiresAt: r.token_expires_at } : {}),
     confirmationWasAuthenticated: r.authenticated,
+    ...(r.pending_expires_at !== null ? { pendingExpiresAt: r.pending_expires_at } : {}),
     createdAt: r.created_at,
   });
 }
@@ -199,12 +201,20 @@ export class PostgresSnsStore implements SnsStore {
     this.observe(arn, undefined);
   }
 
-  async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
-    await this.host.transaction(async (c) => {
+  async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<{ subscription: SubscriptionRecord; created: boolean }> {
+    return this.host.transaction(async (c) => {
       // The topic's row first, as a publish takes it, then the internal queues: one lock order for everyone. A topic
       // deleted meanwhile (on any node) keeps no subscription: DeleteTopic removed the others with it.
-      if (!(await this.bumpVersion(c, sub.topicArn))) return;
-      await countOf(c, this.s.insertSubscription, [
+      // The lock also orders Subscribes of one topic on every node: the lookup below runs after the one before has
+      // committed, and sees its subscription (READ COMMITTED: each statement reads what is committed when it starts).
+      if ((await rowsOf(c, this.s.lockTopic, [sub.topicArn])).length === 0) return { subscription: sub, created: true };
+      // Lapsed pending subscriptions of the topic go first: one of them must not stand for the endpoint, and every
+      // Subscribe sweeping its own topic keeps them from piling up.
+      await countOf(c, this.s.deleteLapsedSubscriptions, [sub.topicArn, sub.createdAt]);
+      const [existing] = await rowsOf<SubscriptionRow>(c, this.s.subscriptionByEndpoint, [sub.topicArn, sub.protocol, sub.endpoint]);
+      if (existing) return { subscription: toSubscription(existing), created: false };
+      await this.bumpVersion(c, sub.topicArn);
+      const [inserted] = await rowsOf<SubscriptionRow>(c, this.s.insertSubscription, [
         sub.arn,
         sub.topicArn,
         sub.accountId,
@@ -218,8 +228,13 @@ export class PostgresSnsStore implements SnsStore {
         sub.confirmationTokenExpiresAt ?? null,
         sub.confirmationWasAuthenticated !== false,
         sub.createdAt,
+        sub.pendingExpiresAt ?? null,
       ]);
+      // The unique index (topic, protocol, md5 of the endpoint) backs the lookup; it only refuses a row here if a
+      // node of an older Postbox, which takes no such care, inserted the endpoint meanwhile.
+      if (!inserted) throw new Error(`a subscription of ${sub.protocol} endpoint ${sub.endpoint} to ${sub.topicArn} appeared meanwhile`);
       await this.applyEffects(c, effects);
+      return { subscription: toSubscription(inserted), created: true };
     });
   }
 
@@ -242,12 +257,12 @@ export class PostgresSnsStore implements SnsStore {
   // Targeted changes (see SnsStore): each touches only its own columns, so concurrent ones never undo each other.
   // The topic's version moves first (its row before the subscription's, as everywhere), so every node recompiles.
 
-  async confirmSubscription(arn: string, authenticated: boolean): Promise<boolean> {
+  async confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean> {
     return this.host.transaction(async (c) => {
       const [row] = await rowsOf<{ topic_arn: string }>(c, this.s.getSubscriptionTopic, [arn]);
       if (!row) return false;
       await this.bumpVersion(c, row.topic_arn);
-      return (await countOf(c, this.s.confirmSubscription, [authenticated, arn])) > 0;
+      return (await countOf(c, this.s.confirmSubscription, [authenticated, arn, asOf(now)])) > 0;
     });
   }
 
@@ -308,21 +323,25 @@ export class PostgresSnsStore implements SnsStore {
     if (effects.records?.length) await this.log.recordIn(c, effects.records);
   }
 
-  async getSubscription(arn: string): Promise<SubscriptionRecord | undefined> {
-    const [row] = await rowsOf<SubscriptionRow>(this.pool, this.s.getSubscription, [arn]);
+  async getSubscription(arn: string, now?: number): Promise<SubscriptionRecord | undefined> {
+    const [row] = await rowsOf<SubscriptionRow>(this.pool, this.s.getSubscription, [arn, asOf(now)]);
     return row && toSubscription(row);
   }
 
-  async subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]> {
-    return (await rowsOf<SubscriptionRow>(this.pool, this.s.subscriptionsOf, [topicArn])).map(toSubscription);
+  async subscriptionsOf(topicArn: string, now?: number): Promise<SubscriptionRecord[]> {
+    return (await rowsOf<SubscriptionRow>(this.pool, this.s.subscriptionsOf, [topicArn, asOf(now)])).map(toSubscription);
   }
 
-  async listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number) {
-    return (await rowsOf<SubscriptionRow>(this.pool, this.s.listSubscriptions, [accountId, region, startAfterArn ?? '', limit])).map(toSubscription);
+  async listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number, now?: number) {
+    return (
+      await rowsOf<SubscriptionRow>(this.pool, this.s.listSubscriptions, [accountId, region, startAfterArn ?? '', limit, asOf(now)])
+    ).map(toSubscription);
   }
 
-  async listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number) {
-    return (await rowsOf<SubscriptionRow>(this.pool, this.s.listSubscriptionsByTopic, [topicArn, startAfterArn ?? '', limit])).map(toSubscription);
+  async listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number, now?: number) {
+    return (
+      await rowsOf<SubscriptionRow>(this.pool, this.s.listSubscriptionsByTopic, [topicArn, startAfterArn ?? '', limit, asOf(now)])
+    ).map(toSubscription);
   }
 
   publish(request: PublishRequest): Promise<PublishOutcome> {
@@ -479,6 +498,12 @@ export class PostgresSnsStore implements SnsStore {
   // ---- end of mobile push and SMS ----
 }
 
+/** A read's `now`; without one, a time before every lapse, so that nothing is left out. */
+const asOf = (now: number | undefined): number => now ?? Number.MIN_SAFE_INTEGER;
+
+/** What a read as of `$n` shows: every subscription but the pending ones that lapsed by then. */
+const live = (n: number) => `(NOT pending OR pending_expires_at IS NULL OR pending_expires_at > $${n})`;
+
 function statements(S: string) {
   const st = (name: string, text: string): Sql => ({ name: `pb_sns_${name}`, text });
   const TOPIC_COLUMNS =
@@ -518,19 +543,29 @@ function statements(S: string) {
     insertSubscription: st(
       'insert_subscription',
       `INSERT INTO ${S}.sns_subscriptions (arn, topic_arn, account_id, region, owner, protocol, endpoint, attributes, pending, token,
-         token_expires_at, authenticated, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         token_expires_at, authenticated, created_at, pending_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (topic_arn, protocol, md5(endpoint)) DO NOTHING
+       RETURNING *`,
     ),
-    getSubscription: st('get_subscription', `SELECT * FROM ${S}.sns_subscriptions WHERE arn = $1`),
+    subscriptionByEndpoint: st(
+      'subscription_by_endpoint',
+      `SELECT * FROM ${S}.sns_subscriptions WHERE topic_arn = $1 AND protocol = $2 AND md5(endpoint) = md5($3) AND endpoint = $3`,
+    ),
+    deleteLapsedSubscriptions: st(
+      'delete_lapsed_subscriptions',
+      `DELETE FROM ${S}.sns_subscriptions WHERE topic_arn = $1 AND pending AND pending_expires_at <= $2`,
+    ),
+    getSubscription: st('get_subscription', `SELECT * FROM ${S}.sns_subscriptions WHERE arn = $1 AND ${live(2)}`),
     getSubscriptionTopic: st('get_subscription_topic', `SELECT topic_arn FROM ${S}.sns_subscriptions WHERE arn = $1`),
-    subscriptionsOf: st('subscriptions_of', `SELECT * FROM ${S}.sns_subscriptions WHERE topic_arn = $1 ORDER BY arn`),
+    subscriptionsOf: st('subscriptions_of', `SELECT * FROM ${S}.sns_subscriptions WHERE topic_arn = $1 AND ${live(2)} ORDER BY arn`),
     listSubscriptions: st(
       'list_subscriptions',
-      `SELECT * FROM ${S}.sns_subscriptions WHERE account_id = $1 AND region = $2 AND arn > $3 ORDER BY arn LIMIT $4`,
+      `SELECT * FROM ${S}.sns_subscriptions WHERE account_id = $1 AND region = $2 AND arn > $3 AND ${live(5)} ORDER BY arn LIMIT $4`,
     ),
     listSubscriptionsByTopic: st(
       'list_subscriptions_by_topic',
-      `SELECT * FROM ${S}.sns_subscriptions WHERE topic_arn = $1 AND arn > $2 ORDER BY arn LIMIT $3`,
+      `SELECT * FROM ${S}.sns_subscriptions WHERE topic_arn = $1 AND arn > $2 AND ${live(4)} ORDER BY arn LIMIT $3`,
     ),
     updateSubscription: st(
       'update_subscription',
@@ -538,7 +573,7 @@ function statements(S: string) {
     ),
     confirmSubscription: st(
       'confirm_subscription',
-      `UPDATE ${S}.sns_subscriptions SET pending = false, authenticated = $1 WHERE arn = $2 AND pending`,
+      `UPDATE ${S}.sns_subscriptions SET pending = false, authenticated = $1 WHERE arn = $2 AND pending AND ${live(3)}`,
     ),
     // Attributes are JSON text; jsonb sets or removes the one key (key order is not kept, and none is promised).
     setSubscriptionAttribute: st(

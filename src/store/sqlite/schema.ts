@@ -401,9 +401,25 @@ const MIGRATIONS: string[] = [
   CREATE INDEX messages_fifo_group ON messages (queue_id, group_id, id) WHERE sequence_number IS NOT NULL;
   CREATE INDEX messages_fifo_expiry ON messages (queue_id, expires_at) WHERE sequence_number IS NOT NULL;
   `,
+
+  // 10: SNS: one subscription per topic, protocol and endpoint (a repeated Subscribe answers the one there is; the
+  // unique index makes that hold however Subscribes race), and when a subscription still pending confirmation lapses
+  // (AWS deletes it after 48 hours). Duplicates that racing Subscribes left behind are dropped first, keeping a
+  // confirmed one before a pending one, then the oldest. Subscriptions pending now lapse 48 hours after they were made.
+  `
+  DELETE FROM sns_subscriptions WHERE arn IN (
+    SELECT arn FROM (
+      SELECT arn, row_number() OVER (PARTITION BY topic_arn, protocol, endpoint ORDER BY pending, created_at, arn) AS n
+      FROM sns_subscriptions)
+    WHERE n > 1);
+  CREATE UNIQUE INDEX sns_subscriptions_endpoint ON sns_subscriptions (topic_arn, protocol, endpoint);
+  ALTER TABLE sns_subscriptions ADD COLUMN pending_expires_at INTEGER;
+  UPDATE sns_subscriptions SET pending_expires_at = created_at + 172800000 WHERE pending = 1;
+  `,
 ];
 
 export const MESSAGES_IN_MEMORY_MIGRATION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE messages_v2'));
+export const SNS_ONE_SUBSCRIPTION_PER_ENDPOINT_MIGRATION = MIGRATIONS.findIndex((sql) => sql.includes('sns_subscriptions_endpoint'));
 
 /** Applies the migrations not yet applied (up to `upTo`, exclusive: tests build databases of earlier versions). */
 export function migrate(db: Database, upTo = MIGRATIONS.length): void {

@@ -51,6 +51,7 @@ interface SubscriptionRow {
   token_expires_at: number | null;
   authenticated: number;
   created_at: number;
+  pending_expires_at: number | null;
 }
 
 function toTopic(r: TopicRow): TopicRecord {
@@ -83,6 +84,7 @@ function toSubscription(r: SubscriptionRow): SubscriptionRecord {
     ...(r.token !== null ? { confirmationToken: r.token } : {}),
     ...(r.token_expires_at !== null ? { confirmationTokenExpiresAt: r.token_expires_at } : {}),
     confirmationWasAuthenticated: r.authenticated === 1,
+    ...(r.pending_expires_at !== null ? { pendingExpiresAt: r.pending_expires_at } : {}),
     createdAt: r.created_at,
   });
 }
@@ -97,7 +99,10 @@ export class SqliteSnsStore implements SnsStore {
   private readonly publishTx: (request: PublishRequest) => PublishOutcome;
   private readonly deleteTopicTx: (arn: string) => void;
   private readonly deleteSubscriptionTx: (arn: string, effects: SubscriptionEffects | undefined) => string | undefined;
-  private readonly createSubscriptionTx: (sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => void;
+  private readonly createSubscriptionTx: (
+    sub: SubscriptionRecord,
+    effects: SubscriptionEffects | undefined,
+  ) => { subscription: SubscriptionRecord; created: boolean };
   private readonly renewConfirmationTx: (
     arn: string,
     expected: string | undefined,
@@ -125,7 +130,7 @@ export class SqliteSnsStore implements SnsStore {
     });
     this.log = new SqliteDeliveryLog(db, group);
     this.deleteSubscriptionTx = db.transaction((arn: string, effects: SubscriptionEffects | undefined) => {
-      const row = this.s.getSubscription.get(arn) as SubscriptionRow | undefined;
+      const row = this.s.getSubscription.get(arn, asOf(undefined)) as SubscriptionRow | undefined;
       if (!row) return undefined;
       this.s.deleteSubscription.run(arn);
       this.s.countDeleted.run(row.topic_arn);
@@ -133,6 +138,13 @@ export class SqliteSnsStore implements SnsStore {
       return row.topic_arn;
     });
     this.createSubscriptionTx = db.transaction((sub: SubscriptionRecord, effects: SubscriptionEffects | undefined) => {
+      // Lapsed pending subscriptions of the topic go first: one of them must not stand for the endpoint, and every
+      // Subscribe sweeping its own topic keeps them from piling up.
+      this.s.deleteLapsedSubscriptions.run(sub.topicArn, sub.createdAt);
+      // The check and the insert share this transaction (and the unique index backs it): one subscription per
+      // endpoint, however Subscribes interleave.
+      const existing = this.s.subscriptionByEndpoint.get(sub.topicArn, sub.protocol, sub.endpoint) as SubscriptionRow | undefined;
+      if (existing) return { subscription: toSubscription(existing), created: false };
       this.s.insertSubscription.run(
         sub.arn,
         sub.topicArn,
@@ -147,8 +159,10 @@ export class SqliteSnsStore implements SnsStore {
         sub.confirmationTokenExpiresAt ?? null,
         sub.confirmationWasAuthenticated === false ? 0 : 1,
         sub.createdAt,
+        sub.pendingExpiresAt ?? null,
       );
       this.applyEffects(effects);
+      return { subscription: freezeSubscription(sub), created: true };
     });
     this.renewConfirmationTx = db.transaction(
       (arn: string, expected: string | undefined, token: string, expiresAt: number, effects: SubscriptionEffects | undefined) => {
@@ -221,8 +235,8 @@ export class SqliteSnsStore implements SnsStore {
     });
   }
 
-  async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<void> {
-    await this.group.write(() => this.createSubscriptionTx(sub, effects));
+  async createSubscription(sub: SubscriptionRecord, effects?: SubscriptionEffects): Promise<{ subscription: SubscriptionRecord; created: boolean }> {
+    return this.group.write(() => this.createSubscriptionTx(sub, effects));
   }
 
   /** Jobs into internal queues and recorded deliveries that go with a subscription change (same transaction). */
@@ -232,31 +246,31 @@ export class SqliteSnsStore implements SnsStore {
     if (effects.records?.length) this.log.recordInTransaction(effects.records);
   }
 
-  async getSubscription(arn: string): Promise<SubscriptionRecord | undefined> {
+  async getSubscription(arn: string, now?: number): Promise<SubscriptionRecord | undefined> {
     return this.group.read(() => {
-      const row = this.s.getSubscription.get(arn) as SubscriptionRow | undefined;
+      const row = this.s.getSubscription.get(arn, asOf(now)) as SubscriptionRow | undefined;
       return row && toSubscription(row);
     });
   }
 
-  async subscriptionsOf(topicArn: string): Promise<SubscriptionRecord[]> {
-    return this.group.read(() => (this.s.subscriptionsOf.all(topicArn) as SubscriptionRow[]).map(toSubscription));
+  async subscriptionsOf(topicArn: string, now?: number): Promise<SubscriptionRecord[]> {
+    return this.group.read(() => (this.s.subscriptionsOf.all(topicArn, asOf(now)) as SubscriptionRow[]).map(toSubscription));
   }
 
-  async listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number) {
+  async listSubscriptions(accountId: string, region: string, startAfterArn: string | undefined, limit: number, now?: number) {
     return this.group.read(() =>
-      (this.s.listSubscriptions.all(accountId, region, startAfterArn ?? '', limit) as SubscriptionRow[]).map(toSubscription),
+      (this.s.listSubscriptions.all(accountId, region, startAfterArn ?? '', asOf(now), limit) as SubscriptionRow[]).map(toSubscription),
     );
   }
 
-  async listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number) {
+  async listSubscriptionsByTopic(topicArn: string, startAfterArn: string | undefined, limit: number, now?: number) {
     return this.group.read(() =>
-      (this.s.listSubscriptionsByTopic.all(topicArn, startAfterArn ?? '', limit) as SubscriptionRow[]).map(toSubscription),
+      (this.s.listSubscriptionsByTopic.all(topicArn, startAfterArn ?? '', asOf(now), limit) as SubscriptionRow[]).map(toSubscription),
     );
   }
 
-  async confirmSubscription(arn: string, authenticated: boolean): Promise<boolean> {
-    return this.group.write(() => this.s.confirmSubscription.run(authenticated ? 1 : 0, arn).changes > 0);
+  async confirmSubscription(arn: string, authenticated: boolean, now?: number): Promise<boolean> {
+    return this.group.write(() => this.s.confirmSubscription.run(authenticated ? 1 : 0, arn, asOf(now)).changes > 0);
   }
 
   async setSubscriptionAttribute(arn: string, name: string, value: string | undefined): Promise<boolean> {
@@ -412,6 +426,16 @@ export class SqliteSnsStore implements SnsStore {
   }
 }
 
+function freezeSubscription(s: SubscriptionRecord): SubscriptionRecord {
+  return Object.freeze({ ...s, attributes: Object.freeze({ ...s.attributes }) });
+}
+
+/** A read's `now`; without one, a time before every lapse, so that nothing is left out. */
+const asOf = (now: number | undefined): number => now ?? Number.MIN_SAFE_INTEGER;
+
+/** What a read as of `?` shows: every subscription but the pending ones that lapsed by then. */
+const LIVE = '(pending = 0 OR pending_expires_at IS NULL OR pending_expires_at > ?)';
+
 function freezeTopic(t: TopicRecord): TopicRecord {
   return Object.freeze({ ...t, attributes: Object.freeze({ ...t.attributes }), tags: Object.freeze({ ...t.tags }) });
 }
@@ -433,14 +457,16 @@ function prepare(db: Database) {
     countDeleted: q('UPDATE sns_topics SET subscriptions_deleted = subscriptions_deleted + 1 WHERE arn = ?'),
     insertSubscription: q(
       `INSERT INTO sns_subscriptions (arn, topic_arn, account_id, region, owner, protocol, endpoint, attributes, pending, token,
-         token_expires_at, authenticated, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         token_expires_at, authenticated, created_at, pending_expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    getSubscription: q('SELECT * FROM sns_subscriptions WHERE arn = ?'),
-    subscriptionsOf: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? ORDER BY arn'),
-    listSubscriptions: q('SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND arn > ? ORDER BY arn LIMIT ?'),
-    listSubscriptionsByTopic: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? ORDER BY arn LIMIT ?'),
-    confirmSubscription: q('UPDATE sns_subscriptions SET pending = 0, authenticated = ? WHERE arn = ? AND pending = 1'),
+    subscriptionByEndpoint: q('SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND protocol = ? AND endpoint = ?'),
+    deleteLapsedSubscriptions: q('DELETE FROM sns_subscriptions WHERE topic_arn = ? AND pending = 1 AND pending_expires_at <= ?'),
+    getSubscription: q(`SELECT * FROM sns_subscriptions WHERE arn = ? AND ${LIVE}`),
+    subscriptionsOf: q(`SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND ${LIVE} ORDER BY arn`),
+    listSubscriptions: q(`SELECT * FROM sns_subscriptions WHERE account_id = ? AND region = ? AND arn > ? AND ${LIVE} ORDER BY arn LIMIT ?`),
+    listSubscriptionsByTopic: q(`SELECT * FROM sns_subscriptions WHERE topic_arn = ? AND arn > ? AND ${LIVE} ORDER BY arn LIMIT ?`),
+    confirmSubscription: q(`UPDATE sns_subscriptions SET pending = 0, authenticated = ? WHERE arn = ? AND pending = 1 AND ${LIVE}`),
     setSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_set(attributes, ?, ?) WHERE arn = ?'),
     removeSubscriptionAttribute: q('UPDATE sns_subscriptions SET attributes = json_remove(attributes, ?) WHERE arn = ?'),
     renewConfirmation: q(

@@ -8,7 +8,9 @@ import {
   classifyStatus,
   DEFAULT_RETRY_POLICY,
   effectiveHttpPolicy,
+  jitteredDelayMs,
   retryDelays,
+  retrySchedule,
   type BackoffFunction,
   type RetryPolicy,
 } from '../../../src/sns/delivery/policy.js';
@@ -37,6 +39,38 @@ describe('delivery policy schedule', () => {
     const at = (f: BackoffFunction) => retryDelays(policy({ numRetries: 10, minDelayTarget: 2, maxDelayTarget: 60, backoffFunction: f }))[4]!;
     assert.ok(at('linear') > at('arithmetic'));
     assert.ok(at('arithmetic') > at('exponential'));
+  });
+
+  test('jitter: each delayed retry waits between half its delay and all of it, as its random draw decides', () => {
+    const p = policy({ numRetries: 8, numNoDelayRetries: 2, numMinDelayRetries: 2, numMaxDelayRetries: 2, minDelayTarget: 1, maxDelayTarget: 9 });
+    const draws = [0.5, 0, 0.999999, 0.25, 0.75, 0.1];
+    let drawn = 0;
+    // Nominal: [0, 0, 1000, 1000, 5000, 9000, 9000, 9000]; each delayed one loses draw × half of it.
+    assert.deepEqual(retrySchedule(p, () => draws[drawn++]!), [0, 0, 750, 1_000, 2_501, 7_875, 5_625, 8_550]);
+    assert.equal(drawn, 6, 'immediate retries draw nothing and stay immediate');
+    assert.deepEqual(retrySchedule(p, () => 0), retryDelays(p), 'a draw of 0 keeps the policy schedule exactly');
+    assert.equal(jitteredDelayMs(20_000, 0.5), 15_000);
+  });
+
+  test('jitter never lengthens a delay or the schedule, and spreads retries of deliveries that failed together', () => {
+    // A fixed-seed generator (a 32-bit LCG) stands in for Math.random: the same numbers every run.
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (const backoffFunction of ['linear', 'arithmetic', 'geometric', 'exponential'] as BackoffFunction[]) {
+      const p = policy({ numRetries: 40, numNoDelayRetries: 3, numMinDelayRetries: 2, numMaxDelayRetries: 20, minDelayTarget: 1, maxDelayTarget: 60, backoffFunction });
+      const nominal = retryDelays(p);
+      for (let run = 0; run < 50; run++) {
+        const jittered = retrySchedule(p, random);
+        jittered.forEach((d, i) => assert.ok(d <= nominal[i]! && d >= nominal[i]! / 2, `${backoffFunction} retry ${i + 1}: ${d} of ${nominal[i]}`));
+        assert.ok(jittered.reduce((a, b) => a + b, 0) <= 3_600_000);
+      }
+    }
+    // 1,000 deliveries to one endpoint fail at once: under AWS's default policy their first retries fall all over
+    // the 10 to 20 seconds after, not on one instant.
+    const firstRetries = Array.from({ length: 1_000 }, () => retrySchedule(DEFAULT_RETRY_POLICY, random)[0]!);
+    const seconds = new Set(firstRetries.map((d) => Math.floor(d / 1_000)));
+    assert.deepEqual([...seconds].sort((a, b) => a - b), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    assert.ok(firstRetries.every((d) => d > 10_000 && d <= 20_000));
   });
 
   test("the subscription's policy overrides the topic's, unless the topic disables overrides", () => {

@@ -15,6 +15,7 @@ import {
   GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
   SetTopicAttributesCommand,
@@ -37,9 +38,14 @@ let clock: ManualClock;
 let sns: SNSClient;
 let sqs: SQSClient;
 const subscribers: Subscriber[] = [];
+/**
+ * What the server draws for the jitter of its retries (policy.ts): 0, which keeps the policy's schedule exactly, so
+ * that these tests can say when each retry is due; the jitter test sets others.
+ */
+let draw = 0;
 
 before(async () => {
-  ({ postbox, clock } = await startClockedPostbox());
+  ({ postbox, clock } = await startClockedPostbox({ random: () => draw }));
   sns = snsClient(postbox.endpoint);
   sqs = jsonClient(postbox.endpoint);
 });
@@ -150,23 +156,53 @@ describe('http subscriptions: confirmation', () => {
     await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
   });
 
-  test('a token confirms for three days; subscribing again sends a new one', async () => {
+  test('a subscription still unconfirmed after 48 hours is deleted: gone from every read, its token confirms nothing', async () => {
     const s = await newSubscriber();
     const topic = await newTopic();
-    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
+    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url, ReturnSubscriptionArn: true }));
     await s.waitFor(1);
     const old = s.json(0)['Token'];
-    await advance(3 * 24 * 3600_000);
-    await rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: old })), 'InvalidParameterException', 400, 'Invalid parameter: Token');
-    const again = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
-    assert.equal(again.SubscriptionArn, 'pending confirmation');
+    const subscribeUrl = s.json(0)['SubscribeURL'];
+    // A confirmed one on the same topic is not touched.
+    const kept = await newSubscriber();
+    const keptArn = await confirmedSubscription(topic, kept);
+    const pendingCount = async () => (await sns.send(new GetTopicAttributesCommand({ TopicArn: topic }))).Attributes!['SubscriptionsPending'];
+    const listed = async () => (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }))).Subscriptions!.map((x) => x.Endpoint);
+
+    // Subscribing again a day later resends the token, but the 48 hours still count from the first Subscribe.
+    await advance(24 * 3600_000);
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
     await s.waitFor(2, 'the second confirmation');
-    const fresh = s.json(1)['Token'];
+    assert.equal(s.json(1)['Token'], old);
+    await advance(24 * 3600_000 - 1);
+    assert.equal((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes!['PendingConfirmation'], 'true');
+    assert.equal(await pendingCount(), '1');
+    assert.deepEqual((await listed()).sort(), [s.url, kept.url].sort());
+
+    await advance(1);
+    await rejects(sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn })), 'NotFoundException', 404);
+    assert.equal(await pendingCount(), '0');
+    assert.deepEqual(await listed(), [kept.url]);
+    const everywhere = (await sns.send(new ListSubscriptionsCommand({}))).Subscriptions!.map((x) => x.Endpoint);
+    assert.ok(!everywhere.includes(s.url));
+    await rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: old })), 'InvalidParameterException', 400, 'Invalid parameter: Token');
+    assert.equal((await fetch(subscribeUrl)).status, 400);
+    await rejects(sns.send(new UnsubscribeCommand({ SubscriptionArn })), 'NotFoundException', 404);
+    assert.equal((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: keptArn }))).Attributes!['PendingConfirmation'], 'false');
+
+    // Subscribing again makes a new subscription, with a new token.
+    const again = await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url, ReturnSubscriptionArn: true }));
+    assert.notEqual(again.SubscriptionArn, SubscriptionArn);
+    await s.waitFor(3, 'the new confirmation');
+    const fresh = s.json(2)['Token'];
     assert.notEqual(fresh, old);
-    assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: fresh }))).SubscriptionArn!.startsWith(topic));
+    assert.equal((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: fresh }))).SubscriptionArn, again.SubscriptionArn);
+    // Confirmed, it stays past any 48 hours.
+    await advance(3 * 24 * 3600_000);
+    assert.equal((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: again.SubscriptionArn }))).Attributes!['PendingConfirmation'], 'false');
   });
 
-  test('subscribing again while pending resends the same token: every token sent keeps confirming for three days', async () => {
+  test('subscribing again while pending resends the same token, which confirms until the subscription lapses', async () => {
     const s = await newSubscriber();
     const topic = await newTopic();
     await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'http', Endpoint: s.url }));
@@ -176,8 +212,7 @@ describe('http subscriptions: confirmation', () => {
     await s.waitFor(2, 'the second confirmation');
     const [first, second] = [s.json(0)['Token'], s.json(1)['Token']];
     assert.equal(second, first);
-    // Three days from the second request, not the first: a day and a half after the first's three days ran out.
-    await advance(2.5 * 24 * 3600_000);
+    await advance(24 * 3600_000 - 1);
     assert.ok((await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: first }))).SubscriptionArn!.startsWith(topic));
   });
 
@@ -311,6 +346,37 @@ describe('http subscriptions: retries and dead letters', () => {
     await s.expectNoMoreThan(4);
     for (const r of s.received.slice(1)) assert.equal(r.headers['x-amz-sns-message-id'], MessageId);
     assert.deepEqual(s.received.slice(1).map((r) => JSON.parse(r.body).Message), ['flaky', 'flaky', 'flaky']);
+  });
+
+  test('retries are jittered: each comes up to half its delay early, as the random draw decides', async () => {
+    const s = await newSubscriber();
+    const topic = await newTopic();
+    await confirmedSubscription(topic, s);
+    s.respond = (n) => (n >= 1 && n <= 3 ? 500 : 200);
+    try {
+      // Each retry's delay is drawn when the attempt before it fails, so each draw is set before that attempt is made.
+      // Under the default policy (20 s apart) a draw of 0.5 takes a quarter off: the retry is due after 15 s...
+      draw = 0.5;
+      await sns.send(new PublishCommand({ TopicArn: topic, Message: 'jittered' }));
+      await s.waitFor(2, 'the first attempt');
+      await advance(14_999);
+      await s.expectNoMoreThan(2);
+      // ...one of 0.999 nearly half (10.01 s), and one of 0 none.
+      draw = 0.999;
+      await advance(1);
+      await s.waitFor(3, 'the first retry, 15 s on');
+      await advance(10_009);
+      await s.expectNoMoreThan(3);
+      draw = 0;
+      await advance(1);
+      await s.waitFor(4, 'the second retry, 10.01 s on');
+      await advance(19_999);
+      await s.expectNoMoreThan(4);
+      await advance(1);
+      await s.waitFor(5, 'the third retry, 20 s on');
+    } finally {
+      draw = 0;
+    }
   });
 
   test("the subscription's delivery policy sets the schedule: immediate, minimum-delay, backoff and maximum-delay phases", async () => {

@@ -290,6 +290,48 @@ describe('subscriptions', () => {
     await rejects(sns.send(new UnsubscribeCommand({ SubscriptionArn: 'nope' })), 'InvalidParameterException', 400, 'Invalid parameter: SubscriptionArn');
   });
 
+  test('Subscribes of one endpoint racing each other make one subscription, and every one answers it', async () => {
+    const arn = await newTopic();
+    const race = (Protocol: string, Endpoint: string, n: number, Attributes?: (i: number) => Record<string, string>) =>
+      Promise.allSettled(
+        Array.from({ length: n }, (_, i) =>
+          sns.send(new SubscribeCommand({ TopicArn: arn, Protocol, Endpoint, ReturnSubscriptionArn: true, ...(Attributes ? { Attributes: Attributes(i) } : {}) })),
+        ),
+      );
+    const listedFor = async (Endpoint: string) =>
+      (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn }))).Subscriptions!.filter((s) => s.Endpoint === Endpoint);
+
+    // Confirmed at once (sqs) and pending (email): either way one subscription, the same ARN for every caller.
+    for (const [Protocol, Endpoint] of [
+      ['sqs', queueArn(uniqueName('q'))],
+      ['email', `${uniqueName('someone')}@example.com`],
+    ] as const) {
+      const answers = await race(Protocol, Endpoint, 16);
+      const arns = new Set(answers.map((a) => (a.status === 'fulfilled' ? a.value.SubscriptionArn : `rejected: ${a.reason}`)));
+      assert.equal(arns.size, 1, `${Protocol}: ${[...arns].join(', ')}`);
+      assert.equal((await listedFor(Endpoint)).length, 1, Protocol);
+    }
+    const topic = await attrs(arn);
+    assert.equal(topic['SubscriptionsConfirmed'], '1');
+    assert.equal(topic['SubscriptionsPending'], '1');
+
+    // Racing with different attributes: whichever Subscribe made the subscription, those asking for its attributes
+    // are answered with it and the others are refused, as a later Subscribe with other attributes is.
+    const endpoint = queueArn(uniqueName('q'));
+    const raw = (i: number) => (i % 2 ? 'true' : 'false');
+    const outcomes = await race('sqs', endpoint, 16, (i) => ({ RawMessageDelivery: raw(i) }));
+    const [made] = await listedFor(endpoint).then((l) => l.map((s) => s.SubscriptionArn!));
+    assert.equal((await listedFor(endpoint)).length, 1);
+    const kept = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: made }))).Attributes!['RawMessageDelivery'];
+    outcomes.forEach((o, i) => {
+      if (raw(i) === kept) assert.equal(o.status === 'fulfilled' && o.value.SubscriptionArn, made, `call ${i}`);
+      else {
+        assert.equal(o.status, 'rejected', `call ${i}`);
+        assert.equal((o as PromiseRejectedResult).reason.message, 'Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      }
+    });
+  });
+
   test('Subscribe checks protocol, endpoint and attributes as AWS does', async () => {
     const arn = await newTopic();
     await rejects(
