@@ -373,8 +373,12 @@ describe('dead-letter queues and redrive', () => {
     assert.equal(running.Results?.[0]?.TaskHandle, TaskHandle);
     assert.equal(running.Results?.[0]?.ApproximateNumberOfMessagesToMove, 2);
     clock.advance(1_000);
-    await new Promise((r) => setTimeout(r, 30));
-    const done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    // The step runs in the background on the clock's move; on PostgreSQL it is several round trips, so wait for it.
+    let done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    for (const deadline = Date.now() + 10_000; done.Results?.[0]?.Status === 'RUNNING' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 10));
+      done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    }
     assert.equal(done.Results?.[0]?.Status, 'COMPLETED');
     assert.equal(done.Results?.[0]?.ApproximateNumberOfMessagesMoved, 2);
     assert.equal(done.Results?.[0]?.TaskHandle, undefined);
