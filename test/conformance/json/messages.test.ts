@@ -373,8 +373,13 @@ describe('dead-letter queues and redrive', () => {
     assert.equal(running.Results?.[0]?.TaskHandle, TaskHandle);
     assert.equal(running.Results?.[0]?.ApproximateNumberOfMessagesToMove, 2);
     clock.advance(1_000);
-    await new Promise((r) => setTimeout(r, 30));
-    const done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    // The step the clock released runs on its own (several statements on PostgreSQL): poll until the task leaves
+    // RUNNING rather than guess how long that takes on a busy machine.
+    let done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    for (const deadline = Date.now() + 5_000; done.Results?.[0]?.Status === 'RUNNING' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 10));
+      done = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }));
+    }
     assert.equal(done.Results?.[0]?.Status, 'COMPLETED');
     assert.equal(done.Results?.[0]?.ApproximateNumberOfMessagesMoved, 2);
     assert.equal(done.Results?.[0]?.TaskHandle, undefined);
