@@ -1,28 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from './core/clock.js';
-import { applyConfig } from './config/apply.js';
-import { checkConfig, loadConfigFile, type PostboxConfigFile } from './config/file.js';
+import type { PostboxConfigFile } from './config/file.js';
+import { deferredService } from './deferred-service.js';
+import { EVENTS_WIRE } from './events/wire.js';
+import { lazyLogger } from './lazy-logger.js';
 import { Dispatcher, type IncomingCall } from './server/dispatch.js';
 import type { WireResponse } from './protocol/wire.js';
 import { startHttpServer } from './server/http-server.js';
-import { BusRoutes } from './events/bus-routes.js';
-import { ReplayRunner } from './events/replay-runner.js';
-import type { EventsRuntime } from './events/runtime.js';
-import { eventsService } from './events/service.js';
-import { EventsDelivery } from './events/delivery/deliveries.js';
-import { RuleScheduler } from './events/schedule/scheduler.js';
+import type { SnsAndEvents } from './sns-and-events.js';
+import { SNS_WIRE } from './sns/wire.js';
 import { SQS_BACKGROUND_ROLE, SqsBackground } from './sqs/background.js';
 import { ReceiveWaiters } from './sqs/receive-waiters.js';
 import type { SqsRuntime } from './sqs/runtime.js';
 import { sqsService } from './sqs/service.js';
-import type { SnsRuntime } from './sns/runtime.js';
-import { HttpDeliveries } from './sns/delivery/http-deliveries.js';
-import { snsService } from './sns/service.js';
-import { Signer } from './sns/signing.js';
-import { serveSmsControl, SMS_CONTROL_PREFIX } from './sns/sms-control-endpoint.js';
-import { TopicSubscriptions } from './sns/topic-subscriptions.js';
 import type { Store } from './store/contract.js';
 import type { DeliveryLog } from './store/delivery-log-contract.js';
 import { DELIVERIES_PATH, serveDeliveryLog } from './server/delivery-log-endpoint.js';
@@ -76,8 +68,8 @@ export interface Postbox {
 
 /** Starts a Postbox server: the composition root where store, services and HTTP meet. */
 export async function startPostbox(options: PostboxOptions = {}): Promise<Postbox> {
-  const started = performance.now();
-  const logger: Logger = pino({ level: options.logLevel ?? 'info', base: undefined });
+  const startedAt = performance.now();
+  const logger: Logger = lazyLogger(options.logLevel ?? 'info');
   const clock = options.clock ?? systemClock;
   const accountId = options.accountId ?? '000000000000';
   const region = options.region ?? 'us-east-1';
@@ -132,70 +124,42 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   const backgroundLease = leadership.lease(SQS_BACKGROUND_ROLE);
   background = new SqsBackground(rt, backgroundLease);
 
-  // SNS shares the queue engine's database, so a publish and its deliveries into queues commit together — on
-  // either engine. On PostgreSQL every node runs the HTTP delivery worker (its internal queue hands each job to one
-  // node), and a node's cached subscriptions follow changes made on the others (see PostgresSnsStore).
-  const snsStore = store.snsStore();
-  const subscriptions = new TopicSubscriptions(snsStore, logger);
-  if (!(store instanceof SqliteStore)) store.snsStore().onSubscriptionsChanged((topicArn) => subscriptions.invalidate(topicArn));
-  const snsRt: SnsRuntime = {
-    store: snsStore,
-    queues: store,
-    clock,
-    logger,
-    notifyQueue: (queueId) => waiters.notify(queueId),
-    subscriptions,
-    signer: new Signer(snsStore, clock),
-    http: new HttpDeliveries({
-      queues: store,
-      sns: snsStore,
-      clock,
-      logger,
-      region,
-      notifyQueue: (queueId) => waiters.notify(queueId),
-      ...(options.random ? { random: options.random } : {}),
-    }),
-    deliveries: store.deliveryLog(),
-  };
-  const sns = snsService(snsRt);
-
-  // EventBridge runs on both engines: its deliveries into queues commit in one transaction with the engine's own
-  // writes. Targets other than SQS queues are delivery jobs (EventsDelivery) and scheduled rules fire from the
-  // scheduler. On PostgreSQL several nodes share the rules: routing checks a per-bus version (BusRoutes), schedules
-  // are claimed by compare-and-set, and replays run under a lease, so each happens once across the nodes.
-  let eventsRt: EventsRuntime | undefined;
-  let eventsScheduler: RuleScheduler | undefined;
-  {
-    const pgEvents = store instanceof SqliteStore ? undefined : store.eventsStore();
-    const eventsStore = pgEvents ?? (store as SqliteStore).eventsStore();
-    const delivery = new EventsDelivery({
-      queues: store,
-      clock,
-      logger,
-      region,
-      runtime: () => eventsRt!,
-      deliveryLog: store.deliveryLog(),
-      sns: snsRt,
-    });
-    eventsRt = {
-      store: eventsStore,
-      queues: store,
-      clock,
-      logger,
-      notifyQueue: (queueId) => waiters.notify(queueId),
-      routes: new BusRoutes(eventsStore, logger, pgEvents && ((busArn) => pgEvents.routesVersion(busArn))),
-      delivery,
-      scheduleChanged: () => eventsScheduler?.kick(),
-    };
-    eventsScheduler = new RuleScheduler(eventsRt, () => endpointHost);
-    eventsRt.replays = new ReplayRunner(eventsRt, pgEvents);
-  }
-  const events = eventsRt && eventsService(eventsRt);
+  // SNS and EventBridge are most of Postbox's code, so they load while the server already listens: the health check
+  // answers as soon as the queue engine serves, and a request to SNS or EventBridge that comes before their code
+  // has loaded waits for it (deferredService), then runs as it would have. A config file to apply loads them first.
+  // Either way startPostbox resolves once they run, background work included, as before.
+  let built: Promise<SnsAndEvents> | undefined;
+  let started: Promise<SnsAndEvents> | undefined;
+  const buildSnsAndEvents = () =>
+    (built ??= import('./sns-and-events.js').then((m) =>
+      m.buildSnsAndEvents({
+        store,
+        clock,
+        logger,
+        region,
+        accountId,
+        notifyQueue: (queueId) => waiters.notify(queueId),
+        endpointHost: () => endpointHost,
+        ...(options.random ? { random: options.random } : {}),
+      }),
+    ));
+  const snsAndEvents = () =>
+    (started ??= buildSnsAndEvents().then(async (loaded) => {
+      await loaded.start();
+      return loaded;
+    }));
+  const sns = deferredService(SNS_WIRE, async () => (await snsAndEvents()).sns);
+  const events = deferredService(EVENTS_WIRE, async () => (await snsAndEvents()).events);
 
   try {
     if (options.config !== undefined) {
+      const [{ applyConfig }, { checkConfig, loadConfigFile }, loaded] = await Promise.all([
+        import('./config/apply.js'),
+        import('./config/file.js'),
+        buildSnsAndEvents(),
+      ]);
       const config = typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config);
-      await applyConfig(config, sqs, { accountId, region }, sns, events);
+      await applyConfig(config, sqs, { accountId, region }, loaded.sns, loaded.events);
     }
   } catch (err) {
     await store.close();
@@ -203,10 +167,9 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   }
 
   const dispatcher = new PostboxDispatcher(
-    { services: [sqs, sns, ...(events ? [events] : []), stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
-    (path) => snsRt.signer.certificateAt(path),
+    { services: [sqs, sns, events, stsService()], defaultRegion: region, defaultAccountId: accountId, logger },
+    async (call) => (await snsAndEvents()).serveSnsPath(call),
     store.deliveryLog(),
-    (call) => serveSmsControl(snsRt, call, { accountId, region }),
   );
   // Ready while the storage answers: a load balancer takes a node whose database is unreachable out of rotation
   // (503) and back in once it answers again; the body says why.
@@ -224,7 +187,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         storage: store.engine,
         // Whether this node runs the background work (retention, move tasks) of the nodes sharing its storage.
         leader: backgroundLease.held,
-        services: { sqs: running, sns: running, ...(events ? { events: running } : {}), sts: 'running' },
+        services: { sqs: running, sns: running, events: running, sts: 'running' },
       },
     };
   };
@@ -238,17 +201,13 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   // A node alone on its database takes the lead before its first step (so that move tasks carry on at once).
   await leadership.settled();
   background.start();
-  snsRt.http.start();
-  await eventsRt?.replays?.start();
   const host = options.host && options.host !== '::' && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
   endpointHost = new URL(endpoint).host;
-  eventsRt?.delivery.start();
-  eventsScheduler?.start();
-  logger.debug({ ms: performance.now() - started, storage: store.engine }, 'started');
+  const snsAndEventsRunning = snsAndEvents();
 
   let stopping: Promise<void> | undefined;
-  return {
+  const postbox: Postbox = {
     endpoint,
     port: http.port,
     store,
@@ -258,39 +217,44 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
         const closed = http.close();
         waiters.closeAll();
         await closed;
-        await snsRt.http.stop();
+        await (await snsAndEventsRunning.catch(() => undefined))?.stop();
         await background!.stop();
-        await eventsScheduler?.stop();
-        await eventsRt?.delivery.stop();
-        await eventsRt?.replays?.stop();
         await leadership.close();
         await store.close();
       })();
       return stopping;
     },
   };
+  try {
+    await snsAndEventsRunning;
+  } catch (err) {
+    await postbox.stop();
+    throw err;
+  }
+  logger.debug({ ms: performance.now() - startedAt, storage: store.engine }, 'started');
+  return postbox;
 }
 
-/** The AWS endpoint plus the few plain GETs Postbox serves itself: the SNS signing certificate (SigningCertURL). */
+/** The AWS endpoint plus the few plain requests Postbox serves itself: SNS's (sns-and-events.ts), the delivery log. */
 class PostboxDispatcher extends Dispatcher {
   constructor(
     options: ConstructorParameters<typeof Dispatcher>[0],
-    private readonly certificateAt: (path: string) => Promise<string | undefined>,
+    /** The SNS signing certificate (SigningCertURL), opt-outs and the SMS sandbox; undefined for any other request. */
+    private readonly serveSnsPath: (call: IncomingCall) => Promise<WireResponse | undefined>,
     private readonly deliveryLog: DeliveryLog | undefined,
-    /** Opt-outs and the SMS sandbox, as a phone or a support case would change them (sns/sms-control-endpoint.ts). */
-    private readonly smsControl: (call: IncomingCall) => Promise<WireResponse>,
   ) {
     super(options);
   }
 
   override async dispatch(call: IncomingCall): Promise<WireResponse> {
-    if (call.path.startsWith(SMS_CONTROL_PREFIX)) return this.smsControl(call);
-    if (call.method === 'GET' && call.path.startsWith('/_postbox/sns/')) {
-      const pem = await this.certificateAt(call.path);
-      if (pem) return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: pem };
-      return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found' };
+    if (call.path.startsWith(SNS_PATHS)) {
+      const answer = await this.serveSnsPath(call);
+      if (answer) return answer;
     }
     if (call.path === DELIVERIES_PATH) return serveDeliveryLog(this.deliveryLog, call);
     return super.dispatch(call);
   }
 }
+
+/** Where SNS's plain paths live: the SMS controls (sns/sms-control-endpoint.ts) and the signing certificates. */
+const SNS_PATHS = '/_postbox/sns/';

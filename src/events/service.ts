@@ -26,6 +26,7 @@ import { testEventPattern } from './actions/test-event-pattern.js';
 import { createApiDestination, deleteApiDestination, describeApiDestination, listApiDestinations, updateApiDestination } from './actions/api-destinations.js';
 import { createConnection, deauthorizeConnection, deleteConnection, describeConnection, listConnections, updateConnection } from './actions/connections.js';
 import type { EventsRuntime } from './runtime.js';
+import { EVENTS_WIRE } from './wire.js';
 
 type EventsAction = (rt: EventsRuntime, input: any, ctx: CallContext) => unknown;
 
@@ -108,6 +109,5 @@ export function eventsService(rt: EventsRuntime): ServiceHandler {
       throw new AwsError('InvalidAction', `The action ${name} is not implemented by Postbox yet.`);
     };
   }
-  // AWS JSON 1.1; EventBridge's errors carry the bare exception name as __type.
-  return { wire: { signingName: 'events', model: eventsModel, jsonVersion: '1.1' }, actions };
+  return { wire: EVENTS_WIRE, actions };
 }

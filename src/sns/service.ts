@@ -40,6 +40,7 @@ import {
   verifySMSSandboxPhoneNumber,
 } from './actions/sms-sandbox.js';
 import type { SnsRuntime } from './runtime.js';
+import { SNS_WIRE } from './wire.js';
 
 type SnsAction = (rt: SnsRuntime, input: any, ctx: CallContext) => unknown;
 
@@ -108,5 +109,5 @@ export function snsService(rt: SnsRuntime): ServiceHandler {
       throw new AwsError('InvalidAction', `The action ${name} is not implemented by Postbox yet.`);
     };
   }
-  return { wire: { signingName: 'sns', model: snsModel }, actions };
+  return { wire: SNS_WIRE, actions };
 }
