@@ -52,7 +52,7 @@ export interface PostboxOptions {
   strictDelays?: boolean;
   /** Time source; tests pass a ManualClock. */
   clock?: Clock;
-  /** Uniform random numbers in [0, 1) for the jitter of SNS delivery retries. Default Math.random; tests fix it. */
+  /** Uniform random numbers in [0, 1) for the jitter of SNS and EventBridge retries. Default Math.random; tests fix it. */
   random?: () => number;
 }
 

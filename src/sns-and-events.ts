@@ -27,7 +27,7 @@ export interface SnsAndEventsOptions {
   notifyQueue: (queueId: number) => void;
   /** host:port clients reach this server at, for URLs in deliveries no request carries (scheduled rules). */
   endpointHost: () => string;
-  /** Uniform random numbers in [0, 1) for the jitter of SNS delivery retries (default Math.random). */
+  /** Uniform random numbers in [0, 1) for the jitter of SNS and EventBridge retries (default Math.random). */
   random?: () => number;
 }
 
@@ -92,6 +92,7 @@ export function buildSnsAndEvents(o: SnsAndEventsOptions): SnsAndEvents {
     runtime: () => eventsRt,
     deliveryLog: store.deliveryLog(),
     sns: snsRt,
+    ...(o.random ? { random: o.random } : {}),
   });
   let scheduler: RuleScheduler | undefined;
   const eventsRt: EventsRuntime = {

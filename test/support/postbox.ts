@@ -9,7 +9,9 @@ export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
  * A Postbox in this process, on a free port, quiet: in memory by default, or — when POSTBOX_TEST_STORAGE=postgres —
  * on the test PostgreSQL in a schema of its own (dropped at stop), so the same conformance tests cover both engines.
  */
-export async function startTestPostbox(options: PostboxOptions = {}): Promise<Postbox> {
+export async function startTestPostbox(given: PostboxOptions = {}): Promise<Postbox> {
+  // Retries wait their whole back-off unless a test asks for jitter: tests on a manual clock know when they come.
+  const options: PostboxOptions = { random: () => 0, ...given };
   if (process.env['POSTBOX_TEST_STORAGE'] !== 'postgres' || options.storage || options.dataDir) {
     return startPostbox({ port: 0, host: '127.0.0.1', memory: true, logLevel: 'silent', ...options });
   }

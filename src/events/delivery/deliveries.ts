@@ -41,6 +41,8 @@ export interface EventsDeliveryOptions {
   readonly deliveryLog?: DeliveryLog;
   /** SNS, for topic targets: absent when the engine has no SNS. */
   readonly sns?: SnsRuntime;
+  /** Uniform random numbers in [0, 1) for the jitter of retries (retry.ts). Default Math.random; tests fix it. */
+  readonly random?: () => number;
 }
 
 export class EventsDelivery {
@@ -96,7 +98,7 @@ export class EventsDelivery {
     }
     if (!failed) return { kind: 'done' };
     const now = this.o.clock.now();
-    const decision = decideRetry(retryLimits(job.target), failed.retryable, ctx.attempt, ctx.enqueuedAt, now);
+    const decision = decideRetry(retryLimits(job.target), failed.retryable, ctx.attempt, ctx.enqueuedAt, now, (this.o.random ?? Math.random)());
     if (decision.kind === 'retry') {
       this.o.logger.debug({ rule: job.ruleArn, target: job.target.Id, attempt: ctx.attempt, error: failed.code }, 'EventBridge delivery will be retried');
       return { kind: 'retry', at: decision.at };

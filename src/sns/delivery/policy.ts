@@ -11,6 +11,7 @@
  * counts them all (so it must be at least the sum of the three fixed phases); AWS's default is 3 retries 20 seconds
  * apart. The whole policy may not take longer than 3,600 seconds.
  */
+import { JITTER_SHARE, jitteredDelayMs } from '../../delivery/jitter.js';
 import { snsInvalidParameter } from '../errors.js';
 
 export type BackoffFunction = 'linear' | 'arithmetic' | 'geometric' | 'exponential';
@@ -296,23 +297,8 @@ export function retryDelayMs(
   return Math.round(seconds * 1000);
 }
 
-/**
- * The share of a retry's delay that jitter may take off. AWS (sns-message-delivery-retries): "Amazon SNS applies
- * jittering to delivery retries", referring to the AWS Architecture Blog's "Exponential Backoff and Jitter" — but
- * says neither which of that post's schemes nor how much. Postbox uses its "equal jitter": keep half the delay and
- * draw the other half at random, so that retries of many deliveries that failed together (an endpoint that was down)
- * spread out instead of arriving at once, while each still waits at least half its delay. Only downwards:
- * maxDelayTarget stays the longest wait and the whole schedule within the 3,600 seconds its policy was checked for.
- */
-export const JITTER_SHARE = 0.5;
-
-/**
- * A retry's delay with jitter: `delayMs` less up to JITTER_SHARE of it, `random` (uniform in [0, 1), injected so
- * that tests can fix it) deciding how much. Immediate retries (0) stay immediate.
- */
-export function jitteredDelayMs(delayMs: number, random: number): number {
-  return delayMs - Math.floor(delayMs * JITTER_SHARE * Math.min(Math.max(random, 0), 1));
-}
+// Jitter is shared with EventBridge's retries (src/delivery/jitter.ts, where the AWS behaviour it matches is noted).
+export { JITTER_SHARE, jitteredDelayMs };
 
 /** The delays before each retry as deliveries wait them: `retryDelays` with jitter, one draw of `random` each. */
 export function retrySchedule(p: RetryPolicy, random: () => number): number[] {
