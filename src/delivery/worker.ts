@@ -202,7 +202,7 @@ export class DeliveryWorker<J> {
     } else {
       // The next attempt replaces this message in one transaction: a crash leaves one or the other, never both.
       const next = retryMessage(job, attempt + 1, enqueuedAt, Math.max(now, outcome.at), now);
-      const replaced = await this.o.store.requeue(queue, { rowId: message.rowId, token }, next, now);
+      const replaced = await this.o.store.requeue(queue, { rowId: message.rowId, token }, next);
       if (replaced !== 'ok') this.o.logger.warn({ messageId: message.messageId, outcome: replaced }, 'retried delivery job was already gone; not retried again');
     }
   }

@@ -184,7 +184,7 @@ export interface Store {
    * nothing happens. (A durable job retried as a new message: a crash leaves the old message or the new one,
    * never both and never neither.)
    */
-  requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, now: number): Promise<ReceiptOutcome>;
+  requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage): Promise<ReceiptOutcome>;
   /** Several deletes in one transaction; outcomes in the order given. */
   deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]>;
   /** Several visibility changes in one transaction; outcomes in the order given. */

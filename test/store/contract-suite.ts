@@ -593,7 +593,7 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
         await store.send(q, [message('attempt 1', T0)]);
         const m = await receiveOne(store, q, T0);
         const retry = message('attempt 2', T0 + 1, { visibleAt: T0 + 5 * SEC });
-        assert.equal(await store.requeue(q, { rowId: m.rowId, token: token(m) }, retry, T0 + 1), 'ok');
+        assert.equal(await store.requeue(q, { rowId: m.rowId, token: token(m) }, retry), 'ok');
         assert.deepEqual(await store.counts(q.id, T0 + 1), { visible: 0, inflight: 0, delayed: 1 }, 'only the new message, not yet due');
         assert.equal(await store.deleteMessage(q.id, m.rowId, token(m), T0 + 2), 'gone', 'the old message is gone');
         const next = await store.receive(q, recv(T0 + 5 * SEC));
@@ -605,7 +605,7 @@ export function defineStoreContract(engineName: string, makeStore: StoreFactory,
         await store.send(q, [message('m', T0)]);
         const m = await receiveOne(store, q, T0);
         assert.equal(await store.deleteMessage(q.id, m.rowId, token(m), T0 + 1), 'ok');
-        assert.equal(await store.requeue(q, { rowId: m.rowId, token: token(m) }, message('again', T0 + 2), T0 + 2), 'gone');
+        assert.equal(await store.requeue(q, { rowId: m.rowId, token: token(m) }, message('again', T0 + 2)), 'gone');
         assert.deepEqual(await store.counts(q.id, T0 + DAY), { visible: 0, inflight: 0, delayed: 0 });
       });
 

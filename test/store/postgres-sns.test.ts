@@ -6,12 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PostgresStore } from '../../src/store/postgres/engine.js';
-import type { FanoutDelivery, SubscriptionRecord, TopicRecord } from '../../src/store/sns-contract.js';
+import type { FanoutDelivery, TopicRecord } from '../../src/store/sns-contract.js';
 import type { QueueRecord } from '../../src/store/contract.js';
 import { fifoMessage, message, queueInput, T0 } from './contract-suite.js';
 import pg from 'pg';
 import { dropSchema, freshSchema, openTestStore, testDatabase } from '../support/postgres.js';
-import { defineSnsSubscriptionContract } from './sns-subscriptions-suite.js';
+import { defineSnsSubscriptionContract, subscription } from './sns-subscriptions-suite.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -42,22 +42,6 @@ function topic(name: string, fifo = name.endsWith('.fifo')): TopicRecord {
     subscriptionsDeleted: 0,
     createdAt: T0,
     modifiedAt: T0,
-  };
-}
-
-function subscription(t: TopicRecord, endpoint: string, extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
-  return {
-    arn: `${t.arn}:${String(++counter).padStart(8, '0')}`,
-    topicArn: t.arn,
-    accountId: ACCOUNT,
-    region: REGION,
-    owner: ACCOUNT,
-    protocol: 'sqs',
-    endpoint,
-    attributes: {},
-    pendingConfirmation: false,
-    createdAt: T0,
-    ...extra,
   };
 }
 

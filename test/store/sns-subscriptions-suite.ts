@@ -28,7 +28,8 @@ function topic(name: string): TopicRecord {
   };
 }
 
-function subscription(t: TopicRecord, endpoint: string, extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
+/** A subscription record of topic `t` (engine-level tests build them directly). */
+export function subscription(t: TopicRecord, endpoint: string, extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
   return {
     arn: `${t.arn}:sub-${String(++counter).padStart(8, '0')}`,
     topicArn: t.arn,

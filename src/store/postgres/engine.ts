@@ -723,7 +723,7 @@ export class PostgresStore implements Store {
     return (await this.deleteMessages(queueId, [{ rowId, token }], now))[0]!;
   }
 
-  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, _now: number): Promise<ReceiptOutcome> {
+  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage): Promise<ReceiptOutcome> {
     if (queue.fifo) throw new Error('requeue is for standard queues');
     if (!Number.isSafeInteger(receipt.rowId)) return 'gone';
     return this.tx(async (c) => {

@@ -777,7 +777,7 @@ export class SqliteStore implements Store, AtomicFanout {
     return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
   }
 
-  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage, _now: number): Promise<ReceiptOutcome> {
+  async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage): Promise<ReceiptOutcome> {
     if (queue.fifo) throw new Error('requeue is for standard queues');
     return this.group.write(() => this.tx.requeue(queue.id, receipt, message));
   }
