@@ -27,6 +27,7 @@ import { SqliteDeliveryLog } from './delivery-log.js';
 import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
 import { ContentBudget, IndexedMessage, StandardQueueIndex, type MessageContent } from './queue-index.js';
+import { MessageLog, type CompactionOptions } from './message-log.js';
 
 export interface SqliteOptions {
   /** A file path, or `:memory:`. */
@@ -40,6 +41,8 @@ export interface SqliteOptions {
   messageCacheBytes?: number;
   /** Checkpoint the write-ahead log on a worker thread (default for files; see checkpointer.ts). */
   backgroundCheckpoints?: boolean;
+  /** When the message log copies long-lived messages forward (defaults in message-log.ts; tests make it eager). */
+  logCompaction?: CompactionOptions;
 }
 
 /** Message ids are reserved in blocks of this many: one small write per block keeps them unique across restarts. */
@@ -70,18 +73,18 @@ export class SqliteStore implements Store, AtomicFanout {
   private readonly tokenPrefix = randomToken(6);
   private tokenCounter = 0;
   private readonly markReceivedStatements = new Map<number, Statement>();
-  private readonly insertStatements = new Map<number, Statement>();
-  private readonly deleteStatements = new Map<number, Statement>();
   /** Per queue, no message expires before this (absent: unknown, look). Kept exact by this process's writes. */
   private readonly earliestExpiry = new Map<number, number>();
   /**
    * Standard queues' messages, indexed in memory (see queue-index.ts); empty and `indexed` false after anything
-   * that may have changed the table behind the index's back (a failed commit or savepoint, another connection's
-   * commit): the next operation rebuilds it from the table.
+   * that may have changed the log behind the index's back (a failed commit or savepoint, another connection's
+   * commit): the next operation rebuilds it by replaying the log.
    */
   private readonly standard = new Map<number, StandardQueueIndex>();
   private indexed = false;
   private readonly budget: ContentBudget;
+  /** Where standard queues' messages are durably recorded (message-log.ts); FIFO queues keep their rows. */
+  private readonly messageLog: MessageLog;
   /** The next message id, and the persisted bound below which ids are reserved for this process. */
   private nextId = 0;
   private reservedIds = 0;
@@ -106,6 +109,7 @@ export class SqliteStore implements Store, AtomicFanout {
     }
     this.s = prepare(this.db);
     this.budget = new ContentBudget(options.messageCacheBytes ?? 64 * 1024 * 1024);
+    this.messageLog = new MessageLog(this.db, (queueId, id) => this.standard.get(queueId)?.get(id), options.logCompaction);
     this.group = new GroupCommit(
       this.db,
       () => {
@@ -115,6 +119,7 @@ export class SqliteStore implements Store, AtomicFanout {
       },
       () => this.noticeOtherWriters(),
     );
+    this.group.attach(this.messageLog);
     this.tx = this.transactions();
     this.dataVersion = this.s.dataVersion.get() as number;
     this.seedIds();
@@ -182,6 +187,7 @@ export class SqliteStore implements Store, AtomicFanout {
     this.standard.clear();
     this.budget.used = 0;
     this.indexed = false;
+    this.messageLog.invalidate();
     // The reservation written in the failed transaction may be gone: write a new one before the next id is used.
     this.reservedIds = 0;
   }
@@ -217,31 +223,20 @@ export class SqliteStore implements Store, AtomicFanout {
     return this.nextId++;
   }
 
-  /** Builds the index of every standard queue from the table (one pass over the rows of standard queues). */
+  /** Builds the index of every standard queue by replaying the message log. */
   private buildIndexes(): void {
     this.standard.clear();
     this.budget.used = 0;
-    const byQueue = new Map<number, IndexedMessage[]>();
-    for (const r of this.s.selectStandardState.iterate() as IterableIterator<unknown[]>) {
-      const queueId = r[1] as number;
-      let list = byQueue.get(queueId);
-      if (!list) byQueue.set(queueId, (list = []));
-      list.push(
-        new IndexedMessage(
-          r[0] as number,
-          r[2] as number,
-          r[3] as number,
-          r[4] as number,
-          r[5] as number | null,
-          r[6] as number | null,
-          r[7] as string | null,
-        ),
-      );
-    }
+    const { byQueue, contents } = this.messageLog.replay();
     for (const [queueId, list] of byQueue) {
       const index = new StandardQueueIndex(this.budget);
       index.addAll(list);
       this.standard.set(queueId, index);
+    }
+    // Content in the order the messages were sent (the order a backlog drains in), while the budget allows.
+    for (const [e, c] of contents) {
+      if (this.budget.used >= this.budget.limit) break;
+      this.budget.keep(e, c);
     }
     this.indexed = true;
   }
@@ -265,11 +260,12 @@ export class SqliteStore implements Store, AtomicFanout {
     return !q.fifo;
   }
 
-  /** Deletes every message of a queue: a standard queue's by primary key from its index, a FIFO queue's by index. */
+  /** Deletes every message of a queue: a standard queue's with one purge record in the log, a FIFO queue's rows. */
   private purgeMessages(queueId: number): void {
     if (!this.indexed) this.buildIndexes();
     const index = this.standard.get(queueId);
-    if (index) for (const e of index.clear()) this.s.deleteMessage.run(e.id);
+    const gone = index ? index.clear() : [];
+    if (gone.length) this.messageLog.purge(queueId, gone);
     this.s.purgeFifoMessages.run(queueId);
     this.earliestExpiry.delete(queueId);
   }
@@ -367,7 +363,9 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   async send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]> {
-    return this.group.write(() => this.tx.send(queue.id, messages, fifo));
+    // A standard queue's send writes nothing to SQLite but log records (and now and then the id reservation, which
+    // may as well stay if the send fails): no savepoint needed, the group takes its records back on failure.
+    return this.group.write(() => (fifo ? this.tx.send(queue.id, messages, fifo) : this.insertStandard(queue.id, messages)));
   }
 
   /** Sends into several queues in one transaction (SNS fan-out): every queue gets its messages, or none does. */
@@ -379,56 +377,23 @@ export class SqliteStore implements Store, AtomicFanout {
     return deliveries.map((d) => (d.fifo ? d.messages.map((m) => this.insertOne(d.queue.id, m, d.fifo)) : this.insertStandard(d.queue.id, d.messages)));
   }
 
-  /** Inserts new messages into a standard queue: up to INSERT_CHUNK rows per statement, then into the index. */
+  /** Adds new messages to a standard queue: into its index, and a send record each into the message log. */
   private insertStandard(queueId: number, messages: NewMessage[]): SendResult[] {
-    const index = this.indexOf(queueId);
     const results: SendResult[] = [];
-    for (let at = 0; at < messages.length; at += INSERT_CHUNK) {
-      const n = Math.min(INSERT_CHUNK, messages.length - at);
-      const params: unknown[] = [];
-      const first = this.nextId;
-      for (let i = 0; i < n; i++) {
-        const m = messages[at + i]!;
-        params.push(
-          this.allocateId(),
-          queueId,
-          m.messageId,
-          m.body,
-          m.md5OfBody,
-          m.messageAttributes ?? null,
-          m.md5OfMessageAttributes ?? null,
-          m.systemAttributes ?? null,
-          m.md5OfSystemAttributes ?? null,
-          m.senderId,
-          m.sentAt,
-          m.visibleAt,
-          m.expiresAt,
-          0,
-          null,
-          m.groupId ?? null,
-          m.deduplicationId ?? null,
-          null,
-          m.deadLetterSourceArn ?? null,
-        );
-      }
-      this.statementFor(this.insertStatements, n, () => {
-        const row = `(${Array.from({ length: 19 }, () => '?').join(', ')})`;
-        return `INSERT INTO messages (${INSERT_COLUMNS}) VALUES ${Array.from({ length: n }, () => row).join(', ')}`;
-      }).run(params);
-      for (let i = 0; i < n; i++) {
-        const m = messages[at + i]!;
-        index.add(new IndexedMessage(first + i, m.visibleAt, m.expiresAt, 0, null, null, null), contentOf(m));
-        results.push({ messageId: m.messageId, duplicate: false });
-      }
+    for (const m of messages) {
+      this.addStandard(queueId, m, 0, null);
+      results.push({ messageId: m.messageId, duplicate: false });
     }
     return results;
   }
 
-  /** A statement for `n` rows, prepared on first use and kept. */
-  private statementFor(cache: Map<number, Statement>, n: number, sql: () => string): Statement {
-    let stmt = cache.get(n);
-    if (!stmt) cache.set(n, (stmt = this.db.prepare(sql())));
-    return stmt;
+  private addStandard(queueId: number, m: NewMessage, receiveCount: number, firstReceivedAt: number | null): number {
+    const index = this.indexOf(queueId);
+    const e = new IndexedMessage(this.allocateId(), m.visibleAt, m.expiresAt, receiveCount, firstReceivedAt, null, null);
+    const c = contentOf(m);
+    index.add(e, c);
+    this.messageLog.send(queueId, e, c);
+    return e.id;
   }
 
   /**
@@ -469,15 +434,13 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   /**
-   * Inserts a message row; in a FIFO queue also registers it with its message group, in a standard queue with the
-   * queue's in-memory index.
+   * Inserts a message: in a FIFO queue a row, registered with its message group; in a standard queue into the
+   * index and the message log.
    */
   private insertRow(queueId: number, m: NewMessage, fifo: boolean, receiveCount = 0, firstReceivedAt: number | null = null): number {
-    const index = fifo ? undefined : this.indexOf(queueId);
-    if (fifo) {
-      const earliest = this.earliestExpiry.get(queueId);
-      if (earliest !== undefined && m.expiresAt < earliest) this.earliestExpiry.set(queueId, m.expiresAt);
-    }
+    if (!fifo) return this.addStandard(queueId, m, receiveCount, firstReceivedAt);
+    const earliest = this.earliestExpiry.get(queueId);
+    if (earliest !== undefined && m.expiresAt < earliest) this.earliestExpiry.set(queueId, m.expiresAt);
     const rowId = this.allocateId();
     this.s.insertMessage.run(
       rowId,
@@ -495,22 +458,20 @@ export class SqliteStore implements Store, AtomicFanout {
       m.expiresAt,
       receiveCount,
       firstReceivedAt,
-      fifo ? (m.groupId ?? '') : (m.groupId ?? null),
+      m.groupId ?? '',
       m.deduplicationId ?? null,
-      fifo ? sequenceNumberOf(rowId) : null,
+      sequenceNumberOf(rowId),
       m.deadLetterSourceArn ?? null,
     );
-    if (index) {
-      index.add(new IndexedMessage(rowId, m.visibleAt, m.expiresAt, receiveCount, firstReceivedAt, null, null), contentOf(m));
-    } else {
-      // A new group starts at this message; an existing group keeps its head.
-      this.s.insertGroup.run(queueId, m.groupId ?? '', m.visibleAt, rowId);
-    }
+    // A new group starts at this message; an existing group keeps its head.
+    this.s.insertGroup.run(queueId, m.groupId ?? '', m.visibleAt, rowId);
     return rowId;
   }
 
   async receive(queue: QueueRecord, o: ReceiveOptions): Promise<StoredMessage[]> {
-    return this.group.write(() => this.tx.receive(queue, o));
+    // Without a redrive policy a standard queue's receive only reads SQLite (no savepoint, as for send); moving a
+    // message to a dead-letter queue may write FIFO rows, which a failure must take back.
+    return this.group.write(() => (queue.fifo || o.redrive ? this.tx.receive(queue, o) : this.receiveTx(queue, o)));
   }
 
   private receiveTx(queue: QueueRecord, options: ReceiveOptions): StoredMessage[] {
@@ -561,13 +522,13 @@ export class SqliteStore implements Store, AtomicFanout {
 
   /** Deletes up to `limit` expired messages of a standard queue, earliest expiry first. */
   private dropExpiredStandard(index: StandardQueueIndex, now: number, limit = EXPIRED_PER_RECEIVE): number {
-    let dropped = 0;
-    for (let e = index.firstExpired(now); e && dropped < limit; e = index.firstExpired(now)) {
-      this.s.deleteMessage.run(e.id);
+    const dropped: IndexedMessage[] = [];
+    for (let e = index.firstExpired(now); e && dropped.length < limit; e = index.firstExpired(now)) {
       index.remove(e);
-      dropped++;
+      dropped.push(e);
     }
-    return dropped;
+    this.messageLog.delete(dropped);
+    return dropped.length;
   }
 
   private dropExpired(queueId: number, now: number, limit = EXPIRED_PER_RECEIVE): number {
@@ -591,6 +552,7 @@ export class SqliteStore implements Store, AtomicFanout {
     this.dropExpiredStandard(index, o.now);
     const out: StoredMessage[] = [];
     const taken: IndexedMessage[] = [];
+    const takenIds: number[] = [];
     const visibleAt = o.now + o.visibilityTimeoutMs;
     // Messages moved to the dead-letter queue do not count against `max`, but a receive looks at only so many.
     for (let looked = 0; out.length < o.max && looked < o.max + MAX_SKIPPED_PER_RECEIVE; looked++) {
@@ -619,21 +581,19 @@ export class SqliteStore implements Store, AtomicFanout {
       e.receiptToken = o.token;
       e.visibleAt = visibleAt;
       taken.push(e);
-      o.taken.push(e.id);
+      takenIds.push(e.id);
       out.push(this.standardMessage(index, e));
     }
     for (const e of taken) index.setVisibleAt(e, visibleAt);
-    this.markTaken(o);
+    if (takenIds.length) this.messageLog.receive(visibleAt, o.now, o.token, takenIds);
     return out;
   }
 
-  /** The contract's view of an indexed message; its content from memory, or from its row (kept if the budget allows). */
+  /** The contract's view of an indexed message; its content from memory, or from the log (kept if the budget allows). */
   private standardMessage(index: StandardQueueIndex, e: IndexedMessage): StoredMessage {
     let c = e.content;
     if (!c) {
-      const raw = this.s.getMessage.get(e.id) as unknown[] | undefined;
-      if (!raw) throw new Error(`message ${e.id} is indexed but has no row`);
-      c = contentOf(toMessage(messageRow(raw)));
+      c = this.messageLog.content(e);
       index.keepContent(e, c);
     }
     const m: StoredMessage = {
@@ -659,10 +619,10 @@ export class SqliteStore implements Store, AtomicFanout {
     return m;
   }
 
-  /** Deletes a standard queue's message: its row and its index entry. */
+  /** Deletes a standard queue's message: its index entry, and a delete record in the log. */
   private removeStandard(index: StandardQueueIndex, e: IndexedMessage): void {
-    this.s.deleteMessage.run(e.id);
     index.remove(e);
+    this.messageLog.delete([e]);
   }
 
   private receiveFifo(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
@@ -774,7 +734,10 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   async deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]> {
-    return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
+    return this.group.write(() =>
+      // A standard queue's delete is log records only (no savepoint, as for send).
+      this.isStandard(queueId) ? this.deleteStandardTx(queueId, receipts) : this.tx.deleteMessages(queueId, receipts, now),
+    );
   }
 
   async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage): Promise<ReceiptOutcome> {
@@ -784,23 +747,19 @@ export class SqliteStore implements Store, AtomicFanout {
 
   /**
    * Deletes from a standard queue: AWS deletes whatever handle names the message, even that of an earlier receive
-   * (ids are never reused, so a handle never names a later message). The rows go in one statement.
+   * (ids are never reused, so a handle never names a later message). One delete record covers them all.
    */
   private deleteStandardTx(queueId: number, receipts: ReceiptRef[]): ReceiptOutcome[] {
     const index = this.indexOf(queueId);
-    const ids: number[] = [];
+    const gone: IndexedMessage[] = [];
     const outcomes = receipts.map((r): ReceiptOutcome => {
       const e = index.get(r.rowId);
       if (!e) return 'gone';
       index.remove(e);
-      ids.push(e.id);
+      gone.push(e);
       return 'ok';
     });
-    for (let at = 0; at < ids.length; at += DELETE_CHUNK) {
-      const n = Math.min(DELETE_CHUNK, ids.length - at);
-      const stmt = this.statementFor(this.deleteStatements, n, () => `DELETE FROM messages WHERE id IN (${Array.from({ length: n }, () => '?').join(', ')})`);
-      stmt.run(n === ids.length ? ids : ids.slice(at, at + n));
-    }
+    this.messageLog.delete(gone);
     return outcomes;
   }
 
@@ -833,7 +792,12 @@ export class SqliteStore implements Store, AtomicFanout {
     now: number,
     maxVisibilityMs = Number.POSITIVE_INFINITY,
   ): Promise<ReceiptOutcome[]> {
-    return this.group.write(() => this.tx.changeVisibilities(queueId, changes, now, maxVisibilityMs));
+    return this.group.write(() =>
+      // A standard queue's change is a log record only (no savepoint, as for send).
+      this.isStandard(queueId)
+        ? changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxVisibilityMs))
+        : this.tx.changeVisibilities(queueId, changes, now, maxVisibilityMs),
+    );
   }
 
   private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number, maxMs: number): ReceiptOutcome {
@@ -845,8 +809,8 @@ export class SqliteStore implements Store, AtomicFanout {
       if (!e) return 'gone';
       if (e.receiptToken !== c.token) return 'stale';
       if (e.receivedAt !== null && c.visibleAt - e.receivedAt > maxMs) return 'beyondLimit';
-      this.s.setVisibleAt.run(c.visibleAt, c.rowId);
       index.setVisibleAt(e, c.visibleAt);
+      this.messageLog.visibility(e.id, c.visibleAt);
       return 'ok';
     }
     const row = this.s.getReceiptState.get(c.rowId) as MessageRow | undefined;
@@ -999,6 +963,11 @@ export class SqliteStore implements Store, AtomicFanout {
     });
   }
 
+  /** The message log's size: rows in the table, records they hold, live messages (tests watch compaction). */
+  messageLogStats(): { rows: number; records: number; live: number } {
+    return this.messageLog.stats();
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
@@ -1015,9 +984,6 @@ interface ReceiveRun extends ReceiveOptions {
   taken: number[];
 }
 
-/** Rows per multi-row INSERT, and ids per DELETE … IN (…), of standard queues. */
-const INSERT_CHUNK = 10;
-const DELETE_CHUNK = 100;
 const INSERT_COLUMNS =
   'id, queue_id, message_id, body, md5_body, attributes, md5_attributes, system_attributes, md5_system_attributes, ' +
   'sender_id, sent_at, visible_at, expires_at, receive_count, first_received_at, group_id, dedup_id, sequence_number, ' +
@@ -1073,11 +1039,6 @@ function prepare(db: Database.Database) {
     getIdReservation: q('SELECT next_id FROM message_ids').pluck(),
     setIdReservation: q('UPDATE message_ids SET next_id = ?'),
     maxMessageId: q('SELECT max(id) FROM messages').pluck(),
-    // Rows of standard queues (no sequence number), for the in-memory index.
-    selectStandardState: q(
-      `SELECT id, queue_id, visible_at, expires_at, receive_count, first_received_at, received_at, receipt_token
-       FROM messages WHERE sequence_number IS NULL`,
-    ).raw(true),
     getMessage: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`).raw(true),
     // FIFO queues only from here on (the partial indexes cover rows with a sequence number).
     selectVisible: q(

@@ -1,5 +1,18 @@
 import type { Database } from 'better-sqlite3';
 
+/**
+ * Something that buffers a group's writes in memory and writes them in the group's transaction just before it
+ * commits (the message log). It hears where each write began, so that a write that fails takes back only its own.
+ */
+export interface GroupJournal {
+  mark(): number;
+  rollbackTo(mark: number): void;
+  /** Runs inside the transaction, before COMMIT; a throw fails the whole group. */
+  beforeCommit(): void;
+  /** The group's transaction is gone: drop everything buffered for it. */
+  discard(): void;
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -16,6 +29,7 @@ interface Waiter {
 export class GroupCommit {
   private open = false;
   private waiters: Waiter[] = [];
+  private journal: GroupJournal | undefined;
 
   /**
    * `onRollback` runs when a group fails to commit, or one write of it fails (its savepoint rolls back), so callers
@@ -29,6 +43,11 @@ export class GroupCommit {
     private readonly onBegin: () => void = () => {},
   ) {}
 
+  /** Attaches the journal whose buffered records each group writes before it commits. */
+  attach(journal: GroupJournal): void {
+    this.journal = journal;
+  }
+
   /** Runs `fn` (a better-sqlite3 transaction function: a savepoint inside the group) and settles after commit. */
   write<T>(fn: () => T): Promise<T> {
     if (!this.open) {
@@ -38,9 +57,11 @@ export class GroupCommit {
       this.onBegin();
     }
     let result: T;
+    const mark = this.journal?.mark() ?? 0;
     try {
       result = fn();
     } catch (err) {
+      this.journal?.rollbackTo(mark);
       // Some failures (disk full, I/O errors) make SQLite roll back the whole transaction, not just the savepoint:
       // then nothing of this group will commit, and its waiters must hear so now — before a later write of the
       // same turn runs outside any transaction and commits on its own.
@@ -78,6 +99,7 @@ export class GroupCommit {
     const waiters = this.waiters;
     this.waiters = [];
     this.open = false;
+    this.journal?.discard();
     this.onRollback();
     for (const w of waiters) w.reject(err);
   }
@@ -88,6 +110,7 @@ export class GroupCommit {
     this.waiters = [];
     this.open = false;
     try {
+      this.journal?.beforeCommit();
       this.db.exec('COMMIT');
     } catch (err) {
       try {
@@ -95,6 +118,7 @@ export class GroupCommit {
       } catch {
         // The transaction may already be gone; nothing more to undo.
       }
+      this.journal?.discard();
       this.onRollback();
       for (const w of waiters) w.reject(err);
       return;

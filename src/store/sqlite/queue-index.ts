@@ -1,11 +1,11 @@
 import type { NewMessage } from '../contract.js';
 
 /**
- * The in-memory index of a standard queue's messages (see SqliteStore). The `messages` table stays the durable
- * record of every message; this index answers what the engine used to ask of secondary indexes — which messages a
- * receive takes next, which have expired, the Approximate* counts, when the next message turns visible — so that
- * a receive, a delete and a visibility change touch rows only by primary key. It is rebuilt from the table when the
- * store opens, and whenever the table may have changed without it (a failed commit, another connection's writes).
+ * The in-memory index of a standard queue's messages (see SqliteStore). The message log (message-log.ts) is the
+ * durable record of every message; this index answers every read — which messages a receive takes next, which have
+ * expired, the Approximate* counts, when the next message turns visible — so that nothing but appending to the log
+ * touches storage on the hot path. It is rebuilt from the log when the store opens, and whenever the log may have
+ * changed without it (a failed commit or savepoint, another connection's writes).
  */
 
 /** What a message keeps of its content in memory: everything a receive returns that never changes. */
@@ -19,6 +19,8 @@ export class IndexedMessage {
   /** The message's content while the memory budget allows; otherwise undefined and a receive reads the row. */
   content: MessageContent | undefined = undefined;
   contentBytes = 0;
+  /** The message log row that holds this message's latest send record (see message-log.ts). */
+  seq = 0;
 
   constructor(
     readonly id: number,
@@ -35,6 +37,16 @@ export class IndexedMessage {
 export class ContentBudget {
   used = 0;
   constructor(readonly limit: number) {}
+
+  /** Keeps a message's content in memory if the budget allows. */
+  keep(e: IndexedMessage, content: MessageContent): void {
+    if (e.content) return;
+    const bytes = contentBytesOf(content);
+    if (this.used + bytes > this.limit) return;
+    this.used += bytes;
+    e.content = content;
+    e.contentBytes = bytes;
+  }
 }
 
 /** Roughly what a message's content occupies in memory (its strings, and a fixed allowance for the object). */
@@ -190,12 +202,7 @@ export class StandardQueueIndex {
 
   /** Keeps a message's content in memory if the budget allows. */
   keepContent(e: IndexedMessage, content: MessageContent): void {
-    if (e.content) return;
-    const bytes = contentBytesOf(content);
-    if (this.budget.used + bytes > this.budget.limit) return;
-    this.budget.used += bytes;
-    e.content = content;
-    e.contentBytes = bytes;
+    this.budget.keep(e, content);
   }
 
   remove(e: IndexedMessage): void {

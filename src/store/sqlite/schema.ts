@@ -1,10 +1,17 @@
 import type { Database } from 'better-sqlite3';
+import { convertStandardRowsToLog } from './message-log-conversion.js';
+
+/** Migration 11 (below): the table, then the one-time conversion of existing standard-queue rows. */
+function createMessageLog(db: Database): void {
+  db.exec('CREATE TABLE message_log (seq INTEGER PRIMARY KEY, records TEXT NOT NULL)');
+  convertStandardRowsToLog(db);
+}
 
 /**
  * Versioned migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
  * Never edit a migration that has shipped: add the next one.
  */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Database) => void))[] = [
   `
   -- AUTOINCREMENT: a deleted queue's id is never handed to a new queue (a stale long poll or receipt must not
   -- reach the newcomer).
@@ -416,17 +423,25 @@ const MIGRATIONS: string[] = [
   ALTER TABLE sns_subscriptions ADD COLUMN pending_expires_at INTEGER;
   UPDATE sns_subscriptions SET pending_expires_at = created_at + 172800000 WHERE pending = 1;
   `,
+
+  // 11: standard queues' messages move from one row each in `messages` to the append-only message log (one row per
+  // commit group; see message-log.ts). FIFO rows stay where they are. Existing standard rows are converted once.
+  createMessageLog,
 ];
 
-export const MESSAGES_IN_MEMORY_MIGRATION = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE messages_v2'));
-export const SNS_ONE_SUBSCRIPTION_PER_ENDPOINT_MIGRATION = MIGRATIONS.findIndex((sql) => sql.includes('sns_subscriptions_endpoint'));
+const indexOfMigration = (text: string) => MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes(text));
+export const MESSAGES_IN_MEMORY_MIGRATION = indexOfMigration('CREATE TABLE messages_v2');
+export const SNS_ONE_SUBSCRIPTION_PER_ENDPOINT_MIGRATION = indexOfMigration('sns_subscriptions_endpoint');
+export const MESSAGE_LOG_MIGRATION = MIGRATIONS.indexOf(createMessageLog);
 
 /** Applies the migrations not yet applied (up to `upTo`, exclusive: tests build databases of earlier versions). */
 export function migrate(db: Database, upTo = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < upTo; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
