@@ -54,6 +54,12 @@ export interface PostboxOptions {
   clock?: Clock;
   /** Uniform random numbers in [0, 1) for the jitter of SNS and EventBridge retries. Default Math.random; tests fix it. */
   random?: () => number;
+  /**
+   * Called once, as soon as the server listens and serves: SQS answers, and SNS and EventBridge requests are accepted
+   * and wait for their code to load (a config file, when given, is applied by then). startPostbox itself resolves
+   * later, once SNS and EventBridge run. The CLI prints `Ready.` here; `postbox.stop()` may be called from here on.
+   */
+  onListening?: (postbox: Postbox) => void;
 }
 
 export interface Postbox {
@@ -127,7 +133,7 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
   // SNS and EventBridge are most of Postbox's code, so they load while the server already listens: the health check
   // answers as soon as the queue engine serves, and a request to SNS or EventBridge that comes before their code
   // has loaded waits for it (deferredService), then runs as it would have. A config file to apply loads them first.
-  // Either way startPostbox resolves once they run, background work included, as before.
+  // Either way startPostbox resolves once they run, background work included, as before; onListening is told earlier.
   let built: Promise<SnsAndEvents> | undefined;
   let started: Promise<SnsAndEvents> | undefined;
   const buildSnsAndEvents = () =>
@@ -225,7 +231,11 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       return stopping;
     },
   };
+  // A failed load of SNS or EventBridge (a module that does not load, replays that cannot be read) stops the server
+  // and rejects: listening without them would answer their requests with errors for as long as it runs.
   try {
+    logger.debug({ ms: performance.now() - startedAt, storage: store.engine }, 'listening');
+    options.onListening?.(postbox);
     await snsAndEventsRunning;
   } catch (err) {
     await postbox.stop();

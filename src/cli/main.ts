@@ -110,8 +110,9 @@ async function main(argv: string[]): Promise<void> {
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) fail(`invalid log level "${logLevel}"`);
   if (logLevel) options.logLevel = logLevel;
 
-  // Signals are handled from the start: one that arrives while starting stops the server as soon as it is up.
+  // Signals are handled from the start: one that arrives while starting stops the server as soon as it listens.
   let postbox: Postbox | undefined;
+  let running: Promise<Postbox> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130); // a second signal: leave now
@@ -119,9 +120,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`Received ${signal}, stopping.\n`);
     if (postbox) finish(postbox);
   };
+  // stop() waits for SNS and EventBridge to finish loading if they still are, then stops them with the rest. Exit 0
+  // only once the start has succeeded too: if their load failed meanwhile, the catch below reports it (exit 1).
   const finish = (pb: Postbox) =>
     pb.stop().then(
-      () => process.exit(0),
+      () => (running ?? Promise.resolve()).then(() => process.exit(0), () => undefined),
       (err: unknown) => {
         process.stderr.write(`postbox: error while stopping: ${String(err)}\n`);
         process.exit(1);
@@ -130,15 +133,28 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  const { startPostbox } = await import('../app.js');
-  postbox = await startPostbox(options);
-  if (stopping) return void finish(postbox);
   const where = options.storage
     ? `PostgreSQL at ${redactPassword(options.storage)}`
     : options.memory
       ? 'in memory'
       : `SQLite in ${options.dataDir ?? '.postbox'}`;
-  process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${postbox.port} (${where})\nReady.\n`);
+  const { startPostbox } = await import('../app.js');
+  // `Ready.` as soon as the server listens: SQS serves, and SNS and EventBridge, which load just after, accept
+  // requests at once and answer them when loaded, so a client that starts on `Ready.` sees them all work. A failure
+  // of that load after `Ready.` rejects startPostbox (which stops the server): reported below, exit 1.
+  running = startPostbox({
+    ...options,
+    onListening: (pb) => {
+      postbox = pb;
+      if (stopping) return void finish(pb);
+      process.stdout.write(`Postbox ${VERSION} listening on http://localhost:${pb.port} (${where})\nReady.\n`);
+    },
+  });
+  await running.catch((err: unknown) => {
+    // After `Ready.`, say which part failed: the message alone may not tell (a module that did not load, say).
+    if (postbox) throw new Error(`SNS and EventBridge failed to start, so the server stopped: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  });
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

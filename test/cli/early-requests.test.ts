@@ -1,6 +1,7 @@
 /**
- * SNS and EventBridge load while the server already listens (see app.ts): requests sent the moment the health
- * check first answers, before `Ready.`, are served as they would be later.
+ * SNS and EventBridge load while the server already listens (see app.ts), and the CLI prints `Ready.` as it listens:
+ * requests sent the moment `Ready.` is printed, or the health check first answers, are served as they would be
+ * later, SNS and EventBridge included.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -14,21 +15,12 @@ import { cliClient } from './util.js';
 
 after(cleanup);
 
-test('requests sent as soon as the health check answers are served, SNS and EventBridge included', async () => {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const { child, stdout, stderr } = spawnCli({ cwd: tempDir(), args: ['--port', String(port), '--data', tempDir()] });
+/** Sends SQS, SNS and EventBridge requests to a server that has just come up, and checks they all work. */
+async function exercise(endpoint: string, stderr: () => string): Promise<void> {
   const sqs = cliClient(endpoint);
   const sns = snsClient(endpoint);
   const events = eventsClient(endpoint);
   try {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await fetch(`${endpoint}/_postbox/health`).catch(() => undefined);
-      if (res?.status === 200) break;
-      assert.ok(Date.now() < deadline && child.exitCode === null, `no healthy answer\nstdout: ${stdout()}\nstderr: ${stderr()}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
     const [queue, topic, rule] = await Promise.all([
       sqs.send(new CreateQueueCommand({ QueueName: 'early' })),
       sns.send(new CreateTopicCommand({ Name: 'early' })),
@@ -48,6 +40,42 @@ test('requests sent as soon as the health check answers are served, SNS and Even
     sqs.destroy();
     sns.destroy();
     events.destroy();
+  }
+}
+
+test('requests sent as soon as the health check answers are served, SNS and EventBridge included', async () => {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const { child, stdout, stderr } = spawnCli({ cwd: tempDir(), args: ['--port', String(port), '--data', tempDir()] });
+  try {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const res = await fetch(`${endpoint}/_postbox/health`).catch(() => undefined);
+      if (res?.status === 200) break;
+      assert.ok(Date.now() < deadline && child.exitCode === null, `no healthy answer\nstdout: ${stdout()}\nstderr: ${stderr()}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await exercise(endpoint, stderr);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+// What a wait strategy watching stdout does: start on `Ready.`, which comes before SNS and EventBridge have loaded.
+test('requests sent the moment Ready. is printed are served, SNS and EventBridge included', async () => {
+  const port = await freePort();
+  const { child, stdout, stderr } = spawnCli({ cwd: tempDir(), args: ['--port', String(port), '--data', tempDir()] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no Ready. within 10 s\nstdout: ${stdout()}\nstderr: ${stderr()}`)), 10_000);
+      child.stdout!.on('data', () => {
+        if (!/^Ready\.$/m.test(stdout())) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await exercise(`http://127.0.0.1:${port}`, stderr);
+  } finally {
     child.kill('SIGKILL');
   }
 });

@@ -14,6 +14,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cleanup, getHealth, spawnCli, startCli, tempDir, type CliProcess } from '../support/process.js';
 import { cliClient, orTimeout, sleep, slowJsonRequest, within } from './util.js';
@@ -147,6 +149,35 @@ describe('stopping by signal', () => {
     };
     for (let i = 0; i < 40; i += 4) await Promise.all([0, 1, 2, 3].map((j) => once(i + j)));
     assert.deepEqual(failures, [], `${failures.length} of 40 runs died of the signal instead of stopping`);
+  });
+
+  // `Ready.` comes as the server listens, before SNS and EventBridge have loaded: a signal then has to wait for that
+  // load (their background work starts with it) and stop it with the rest, not exit under it or leave the store open.
+  test('SIGTERM sent at Ready., before SNS and EventBridge have loaded: exit 0, the store closed', async () => {
+    let beforeLoaded = 0;
+    for (let i = 0; i < 6; i++) {
+      const data = tempDir();
+      // At debug level the server logs "started" once SNS and EventBridge run (pino writes to stdout, in order).
+      const { child, exited, stdout, stderr } = spawnCli({ cwd: tempDir(), args: ['--port', '0', '--data', data, '--log-level', 'debug'] });
+      let signalled = false;
+      child.stdout!.on('data', () => {
+        if (signalled || !/^Ready\.$/m.test(stdout())) return;
+        signalled = true;
+        child.kill('SIGTERM');
+      });
+      const exit = (await within(10_000, exited, `run ${i}`)).value;
+      assert.deepEqual(exit, { code: 0, signal: null }, `run ${i}: stdout ${stdout()}\nstderr ${stderr()}`);
+      assert.equal(stderr(), '');
+      // SQLite removes its write-ahead log when its last connection closes.
+      assert.equal(existsSync(join(data, 'postbox.db-wal')), false, `run ${i}: the store was closed`);
+      const out = stdout();
+      const received = out.indexOf('Received SIGTERM, stopping.');
+      const started = out.indexOf('"msg":"started"');
+      assert.ok(received >= 0 && started >= 0, `run ${i}: ${out}`);
+      if (received < started) beforeLoaded++;
+    }
+    // Loading them takes tens of milliseconds after Ready.; a signal sent on reading Ready. nearly always beats it.
+    assert.ok(beforeLoaded > 0, 'no run signalled before SNS and EventBridge had loaded: the case was not exercised');
   });
 });
 
