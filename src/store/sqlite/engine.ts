@@ -227,16 +227,11 @@ export class SqliteStore implements Store, AtomicFanout {
   private buildIndexes(): void {
     this.standard.clear();
     this.budget.used = 0;
-    const { byQueue, contents } = this.messageLog.replay();
-    for (const [queueId, list] of byQueue) {
+    // Replay keeps content in the order the messages were sent (the order a backlog drains in) while the budget allows.
+    for (const [queueId, list] of this.messageLog.replay(this.budget)) {
       const index = new StandardQueueIndex(this.budget);
       index.addAll(list);
       this.standard.set(queueId, index);
-    }
-    // Content in the order the messages were sent (the order a backlog drains in), while the budget allows.
-    for (const [e, c] of contents) {
-      if (this.budget.used >= this.budget.limit) break;
-      this.budget.keep(e, c);
     }
     this.indexed = true;
   }

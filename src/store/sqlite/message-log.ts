@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { IndexedMessage, type MessageContent } from './queue-index.js';
+import { IndexedMessage, type ContentBudget, type MessageContent } from './queue-index.js';
 import { decodeRecords, encodeDelete, encodePurge, encodeReceive, encodeSend, encodeVisibility, type SendState } from './message-log-codec.js';
 
 /**
@@ -28,11 +28,6 @@ interface RowInfo {
   live: number;
 }
 
-/** What replay hands the engine: each standard queue's messages, and the content the budget may keep. */
-export interface Replayed {
-  byQueue: Map<number, IndexedMessage[]>;
-  contents: Map<IndexedMessage, MessageContent>;
-}
 
 /** When to copy live messages forward, and how many per commit group. */
 export interface CompactionOptions {
@@ -253,14 +248,21 @@ export class MessageLog {
    * Rebuilds every standard queue's messages from the table (and the open group's records, which the table does
    * not hold yet), and the per-row counts with them.
    */
-  replay(): Replayed {
+  replay(budget: ContentBudget): Map<number, IndexedMessage[]> {
     this.rows.clear();
     this.decoded.clear();
     this.records = 0;
     this.live = 0;
     const byQueue = new Map<number, Map<number, IndexedMessage>>();
     const queueOf = new Map<number, Map<number, IndexedMessage>>();
-    const contents = new Map<IndexedMessage, MessageContent>();
+    // Content is kept as messages are replayed, while the budget allows, and given back when a later record removes
+    // the message: so replaying a deep backlog never holds more content than the budget.
+    const release = (e: IndexedMessage) => {
+      if (!e.content) return;
+      budget.used -= e.contentBytes;
+      e.content = undefined;
+      e.contentBytes = 0;
+    };
     const apply = (seq: number, text: string) => {
       let records = 0;
       decodeRecords(text, (r) => {
@@ -271,12 +273,12 @@ export class MessageLog {
             const e = new IndexedMessage(st.id, st.visibleAt, st.expiresAt, st.receiveCount, st.firstReceivedAt, st.receivedAt, st.receiptToken);
             e.seq = seq;
             const previous = queueOf.get(st.id)?.get(st.id);
-            if (previous) contents.delete(previous);
+            if (previous) release(previous);
             let q = byQueue.get(st.queueId);
             if (!q) byQueue.set(st.queueId, (q = new Map()));
             q.set(st.id, e);
             queueOf.set(st.id, q);
-            contents.set(e, r.content);
+            budget.keep(e, r.content);
             break;
           }
           case 'receive':
@@ -299,7 +301,7 @@ export class MessageLog {
             for (const id of r.ids) {
               const q = queueOf.get(id);
               const e = q?.get(id);
-              if (e) contents.delete(e);
+              if (e) release(e);
               q?.delete(id);
               queueOf.delete(id);
             }
@@ -309,7 +311,7 @@ export class MessageLog {
             if (!q) break;
             for (const [id, e] of q) {
               queueOf.delete(id);
-              contents.delete(e);
+              release(e);
             }
             byQueue.delete(r.queueId);
             break;
@@ -336,7 +338,7 @@ export class MessageLog {
       if (list.length) out.set(queueId, list);
     }
     this.current = true;
-    return { byQueue: out, contents };
+    return out;
   }
 
   /** The rows the log table holds, the records in them, and the live messages (tests watch compaction). */
