@@ -44,6 +44,13 @@ test('receive, visibility, delete and purge records read back in order', () => {
   assert.deepEqual(decodeAll(''), []);
 });
 
+test('a reader with no room for content steps over it and still reads every record after it', () => {
+  const content = { messageId: 'm', body: 'a;b:c', md5OfBody: 'x', senderId: 's', sentAt: 1, groupId: 'g' };
+  const got = [] as LogRecord[];
+  decodeRecords(encodeSend(state, content) + encodeDelete([7]), (r) => got.push(r), () => false);
+  assert.deepEqual(got, [{ kind: 'send', state, content: undefined }, { kind: 'delete', ids: [7] }]);
+});
+
 test('a damaged row is refused: cut short, an unknown kind, a bad number, a string running past the end', () => {
   const good = encodeSend(state, { messageId: 'm', body: 'hello', md5OfBody: 'x', senderId: 's', sentAt: 1 });
   for (const bad of [good.slice(0, -3), 'x1;', 'd1,a;', 'v1;', 'r1,2,3;9:abc', good.replace('5:hello', '9:hello')]) {

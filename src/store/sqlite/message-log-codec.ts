@@ -30,7 +30,8 @@ export interface SendState {
 }
 
 export type LogRecord =
-  | { kind: 'send'; state: SendState; content: MessageContent }
+  /** `content` is undefined only when the reader asked to skip it (see decodeRecords). */
+  | { kind: 'send'; state: SendState; content: MessageContent | undefined }
   | { kind: 'receive'; visibleAt: number; receivedAt: number; token: string; ids: number[] }
   | { kind: 'visibility'; visibleAt: number; id: number }
   | { kind: 'delete'; ids: number[] }
@@ -82,8 +83,12 @@ export const encodeDelete = (ids: number[]): string => 'd' + ids.join(',') + ';'
 
 export const encodePurge = (queueId: number): string => 'p' + queueId + ';';
 
-/** Reads a row's records in order. Throws on text that is not a well-formed row (a damaged file is not guessed at). */
-export function decodeRecords(text: string, visit: (r: LogRecord) => void): void {
+/**
+ * Reads a row's records in order. Throws on text that is not a well-formed row (a damaged file is not guessed at).
+ * `wantContent`, asked before each send record's content, lets a reader that has no room for it (replaying a deep
+ * backlog beyond the memory budget) step over those strings without copying them out.
+ */
+export function decodeRecords(text: string, visit: (r: LogRecord) => void, wantContent: () => boolean = () => true): void {
   let at = 0;
   const fail = (what: string): never => {
     throw new Error(`message log row damaged at ${at}: ${what}`);
@@ -115,6 +120,18 @@ export function decodeRecords(text: string, visit: (r: LogRecord) => void): void
     return text.slice(colon + 1, end);
   };
   const required = (): string => string() ?? fail('a required string is absent');
+  const skip = (strings: number): void => {
+    for (let i = 0; i < strings; i++) {
+      if (text.charCodeAt(at) === 126 /* ~ */) {
+        at++;
+        continue;
+      }
+      const colon = text.indexOf(':', at);
+      if (colon < 0) fail('unterminated string length');
+      at = colon + 1 + int(text.slice(at, colon));
+      if (at > text.length) fail('string beyond the end of the row');
+    }
+  };
   while (at < text.length) {
     const kind = text[at++];
     switch (kind) {
@@ -131,6 +148,11 @@ export function decodeRecords(text: string, visit: (r: LogRecord) => void): void
           receivedAt: intOrNull(n[6]),
           receiptToken: string(),
         };
+        if (!wantContent()) {
+          skip(11);
+          visit({ kind: 'send', state, content: undefined });
+          break;
+        }
         const content: MessageContent = { sentAt: int(n[7]), messageId: required(), body: required(), md5OfBody: required(), senderId: required() };
         const optional = (key: 'messageAttributes' | 'md5OfMessageAttributes' | 'systemAttributes' | 'md5OfSystemAttributes' | 'groupId' | 'deduplicationId' | 'deadLetterSourceArn') => {
           const v = string();

@@ -207,7 +207,7 @@ export class MessageLog {
   private sendsOf(seq: number): { state: SendState; content: MessageContent }[] {
     const text = this.s.get.get(seq) as string | undefined;
     const out: { state: SendState; content: MessageContent }[] = [];
-    if (text !== undefined) decodeRecords(text, (r) => r.kind === 'send' && out.push(r));
+    if (text !== undefined) decodeRecords(text, (r) => r.kind === 'send' && r.content && out.push({ state: r.state, content: r.content }));
     return out;
   }
 
@@ -263,6 +263,9 @@ export class MessageLog {
       e.content = undefined;
       e.contentBytes = 0;
     };
+    // Once the budget is (nearly) full, send records' content is stepped over rather than copied out: a message whose
+    // content is not kept is read back from its row when received.
+    const wantContent = () => budget.used < budget.limit * 0.98;
     const apply = (seq: number, text: string) => {
       let records = 0;
       decodeRecords(text, (r) => {
@@ -278,7 +281,7 @@ export class MessageLog {
             if (!q) byQueue.set(st.queueId, (q = new Map()));
             q.set(st.id, e);
             queueOf.set(st.id, q);
-            budget.keep(e, r.content);
+            if (r.content) budget.keep(e, r.content);
             break;
           }
           case 'receive':
@@ -317,7 +320,7 @@ export class MessageLog {
             break;
           }
         }
-      });
+      }, wantContent);
       this.row(seq).records += records;
       this.records += records;
     };
