@@ -88,8 +88,15 @@ export const encodePurge = (queueId: number): string => 'p' + queueId + ';';
  * `wantContent`, asked before each send record's content, lets a reader that has no room for it (replaying a deep
  * backlog beyond the memory budget) step over those strings without copying them out.
  */
-export function decodeRecords(text: string, visit: (r: LogRecord) => void, wantContent: () => boolean = () => true): void {
-  let at = 0;
+export function decodeRecords(
+  text: string,
+  visit: (r: LogRecord, offset: number) => void,
+  wantContent: () => boolean = () => true,
+  /** Where to start (the offset a visit was given), and whether to stop after that one record. */
+  from = 0,
+  onlyOne = false,
+): void {
+  let at = from;
   const fail = (what: string): never => {
     throw new Error(`message log row damaged at ${at}: ${what}`);
   };
@@ -156,7 +163,11 @@ export function decodeRecords(text: string, visit: (r: LogRecord) => void, wantC
       if (at > text.length) fail('string beyond the end of the row');
     }
   };
+  let offset = at;
+  const emit = (r: LogRecord) => visit(r, offset);
   while (at < text.length) {
+    if (onlyOne && at !== from) return;
+    offset = at;
     const kind = text[at++];
     switch (kind) {
       case 's': {
@@ -174,7 +185,7 @@ export function decodeRecords(text: string, visit: (r: LogRecord) => void, wantC
         };
         if (!wantContent()) {
           skip(11);
-          visit({ kind: 'send', state, content: undefined });
+          emit({ kind: 'send', state, content: undefined });
           break;
         }
         const content: MessageContent = { sentAt: int(n[7]), messageId: required(), body: required(), md5OfBody: required(), senderId: required() };
@@ -189,29 +200,29 @@ export function decodeRecords(text: string, visit: (r: LogRecord) => void, wantC
         optional('groupId');
         optional('deduplicationId');
         optional('deadLetterSourceArn');
-        visit({ kind: 'send', state, content });
+        emit({ kind: 'send', state, content });
         break;
       }
       case 'r': {
         const n = numbers();
         if (n.length < 3) fail('a receive record names at least one message');
         const ids = n.slice(2).map(int);
-        visit({ kind: 'receive', visibleAt: int(n[0]), receivedAt: int(n[1]), ids, token: required() });
+        emit({ kind: 'receive', visibleAt: int(n[0]), receivedAt: int(n[1]), ids, token: required() });
         break;
       }
       case 'v': {
         const n = numbers();
         if (n.length !== 2) fail('a visibility record has 2 numbers');
-        visit({ kind: 'visibility', visibleAt: int(n[0]), id: int(n[1]) });
+        emit({ kind: 'visibility', visibleAt: int(n[0]), id: int(n[1]) });
         break;
       }
       case 'd':
-        visit({ kind: 'delete', ids: numbers().map(int) });
+        emit({ kind: 'delete', ids: numbers().map(int) });
         break;
       case 'p': {
         const n = numbers();
         if (n.length !== 1) fail('a purge record names one queue');
-        visit({ kind: 'purge', queueId: int(n[0]) });
+        emit({ kind: 'purge', queueId: int(n[0]) });
         break;
       }
       default:

@@ -54,7 +54,12 @@ export class MessageLog {
   /** Records in the rows the table holds (and the open group's). */
   private records = 0;
   private live = 0;
-  private readonly decoded = new Map<number, Map<number, MessageContent>>();
+  /**
+   * Rows read back for content, with where each send record starts: a message's content is decoded only when it is
+   * asked for, so it dies young unless the budget keeps it (decoding a whole row at once promoted hundreds of
+   * content objects to the old generation, as garbage).
+   */
+  private readonly decoded = new Map<number, { text: string; at: Map<number, number> }>();
   /** False from a failure until the next replay: the counts may not match the table, so nothing is freed or copied. */
   private current = false;
   private readonly s: {
@@ -223,18 +228,22 @@ export class MessageLog {
       });
       if (found) return found;
     }
-    let byId = this.decoded.get(e.seq);
-    if (byId) {
+    let row = this.decoded.get(e.seq);
+    if (row) {
       // Most recently used last.
       this.decoded.delete(e.seq);
-      this.decoded.set(e.seq, byId);
+      this.decoded.set(e.seq, row);
     } else {
-      byId = new Map();
-      for (const { state, content } of this.sendsOf(e.seq)) byId.set(state.id, content);
-      this.decoded.set(e.seq, byId);
+      const text = (this.s.get.get(e.seq) as string | undefined) ?? '';
+      const at = new Map<number, number>();
+      decodeRecords(text, (r, offset) => r.kind === 'send' && at.set(r.state.id, offset), () => false);
+      row = { text, at };
+      this.decoded.set(e.seq, row);
       if (this.decoded.size > DECODED_ROWS_KEPT) this.decoded.delete(this.decoded.keys().next().value!);
     }
-    const c = byId.get(e.id);
+    const offset = row.at.get(e.id);
+    let c: MessageContent | undefined;
+    if (offset !== undefined) decodeRecords(row.text, (r) => r.kind === 'send' && (c = r.content), () => true, offset, true);
     if (!c) throw new Error(`message ${e.id} is indexed in log row ${e.seq}, which does not hold it`);
     return c;
   }
