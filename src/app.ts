@@ -38,6 +38,13 @@ export interface PostboxOptions {
    * Default: the embedded SQLite file under `dataDir`.
    */
   storage?: string;
+  /**
+   * With `storage`: how long a start waits for a PostgreSQL it cannot reach yet (one that starts after Postbox, as in
+   * a compose file or a pod), trying again with backoff. Default 60 s; 0 fails at once.
+   */
+  storageWaitMs?: number;
+  /** Aborts a start still waiting for its database: startPostbox then rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** `normal` survives a killed process; `full` also fsyncs every commit to survive power loss. */
   durability?: 'normal' | 'full';
   /** Default account for requests whose access key id is not 12 digits. Default 000000000000. */
@@ -99,6 +106,10 @@ export async function startPostbox(options: PostboxOptions = {}): Promise<Postbo
       ...(schema ? { schema } : {}),
       onError: (err) => logger.debug({ err }, 'database connection'),
       onReadinessChange: (r) => (r.ready ? logger.info('database reachable again: ready') : logger.warn({ reason: r.reason }, 'database unreachable: not ready')),
+      startupWaitMs: options.storageWaitMs ?? 60_000,
+      onStartupRetry: (err, retryInMs) =>
+        logger.warn({ reason: err instanceof Error ? err.message : String(err), retryInMs }, 'database unreachable at start: waiting for it'),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     // Several nodes share the database: a send on any node wakes the long polls waiting here.
     pg.onMessagesAvailable((queueId) => (queueId === undefined ? waiters.notifyAll() : waiters.notify(queueId)));

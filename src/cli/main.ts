@@ -18,6 +18,7 @@ Options (each also settable by the environment variable shown):
   --data DIR          directory of the SQLite file (POSTBOX_DATA, default ./.postbox)
   --memory            keep everything in memory; nothing survives a stop (POSTBOX_MEMORY=1)
   --storage URL       postgres://user@host/db: share one PostgreSQL among several nodes (POSTBOX_STORAGE)
+  --storage-wait S    seconds a start waits for an unreachable PostgreSQL (POSTBOX_STORAGE_WAIT, default 60)
   --durability D      normal (survives kill -9) or full (fsync per commit) (POSTBOX_DURABILITY)
   --config FILE       JSON or YAML file of queues to create at start (POSTBOX_CONFIG)
   --account ID        default 12-digit account id (POSTBOX_ACCOUNT, default 000000000000)
@@ -67,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
         data: { type: 'string' },
         memory: { type: 'boolean' },
         storage: { type: 'string' },
+        'storage-wait': { type: 'string' },
         durability: { type: 'string' },
         config: { type: 'string' },
         account: { type: 'string' },
@@ -96,6 +98,12 @@ async function main(argv: string[]): Promise<void> {
   const storage = values.storage ?? env['POSTBOX_STORAGE'];
   if (storage !== undefined && !/^postgres(ql)?:\/\//.test(storage)) fail(`invalid storage "${storage}": expected a postgres:// URL`);
   if (storage) options.storage = storage;
+  const waitText = values['storage-wait'] ?? env['POSTBOX_STORAGE_WAIT'];
+  if (waitText !== undefined) {
+    const seconds = Number(waitText);
+    if (waitText.trim() === '' || !Number.isFinite(seconds) || seconds < 0) fail(`invalid storage wait "${waitText}": expected seconds, 0 or more`);
+    options.storageWaitMs = seconds * 1000;
+  }
   const data = values.data ?? env['POSTBOX_DATA'];
   if (data) options.dataDir = data;
   if (durability) options.durability = durability;
@@ -114,11 +122,14 @@ async function main(argv: string[]): Promise<void> {
   let postbox: Postbox | undefined;
   let running: Promise<Postbox> | undefined;
   let stopping = false;
+  // A start still waiting for its database gives up at once on a signal (nothing is open yet to close).
+  const starting = new AbortController();
   const stop = (signal: string) => {
     if (stopping) process.exit(130); // a second signal: leave now
     stopping = true;
     process.stdout.write(`Received ${signal}, stopping.\n`);
     if (postbox) finish(postbox);
+    else starting.abort(new Error(`stopped by ${signal} while starting`));
   };
   // stop() waits for SNS and EventBridge to finish loading if they still are, then stops them with the rest. Exit 0
   // only once the start has succeeded too: if their load failed meanwhile, the catch below reports it (exit 1).
@@ -144,6 +155,7 @@ async function main(argv: string[]): Promise<void> {
   // of that load after `Ready.` rejects startPostbox (which stops the server): reported below, exit 1.
   running = startPostbox({
     ...options,
+    signal: starting.signal,
     onListening: (pb) => {
       postbox = pb;
       if (stopping) return void finish(pb);
@@ -151,6 +163,8 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   await running.catch((err: unknown) => {
+    // Stopped while waiting for the database: a clean stop, nothing was opened.
+    if (starting.signal.aborted && !postbox) process.exit(0);
     // After `Ready.`, say which part failed: the message alone may not tell (a module that did not load, say).
     if (postbox) throw new Error(`SNS and EventBridge failed to start, so the server stopped: ${err instanceof Error ? err.message : String(err)}`);
     throw err;

@@ -82,6 +82,7 @@ describe('postbox start', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: postbox start \[options\]/);
     assert.match(help.stdout, /--durability/);
+    assert.match(help.stdout, /--storage-wait/);
   });
 
   describe('bad usage exits 2 with the usage text on stderr, and starts nothing', () => {
@@ -94,6 +95,8 @@ describe('postbox start', () => {
       { name: 'a bad POSTBOX_PORT', args: ['start'], env: { POSTBOX_PORT: 'x1' }, message: /invalid port "x1"/ },
       { name: 'an unknown durability', args: ['start', '--durability', 'sometimes'], message: /invalid durability "sometimes"/ },
       { name: 'a bad POSTBOX_DURABILITY', args: ['start'], env: { POSTBOX_DURABILITY: 'FULL!' }, message: /invalid durability/ },
+      { name: 'a negative storage wait', args: ['start', '--storage-wait=-1'], message: /invalid storage wait "-1"/ },
+      { name: 'a bad POSTBOX_STORAGE_WAIT', args: ['start'], env: { POSTBOX_STORAGE_WAIT: 'soon' }, message: /invalid storage wait "soon"/ },
       { name: 'an unknown command', args: ['serve'], message: /unknown command "serve"/ },
     ];
     for (const c of cases) {

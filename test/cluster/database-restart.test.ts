@@ -1,5 +1,6 @@
 /**
- * The database restarted under load. A Postbox node on a PostgreSQL of this test's own keeps producers and
+ * A node that starts before its database waits for it (and gives up, or stops, when told to). Then:
+ * the database restarted under load. A Postbox node on a PostgreSQL of this test's own keeps producers and
  * consumers busy while the database stops and starts again:
  * - the node reports itself unready (HTTP 503, the reason in the JSON body) on both health paths, and ready again
  *   once the database is back — without a restart;
@@ -19,6 +20,7 @@ import {
 import { SendMessageCommand as QuerySendMessageCommand } from 'sqs-query';
 import { startPostbox, type Postbox } from '../../src/index.js';
 import { jsonClient, queryClient } from '../support/postbox.js';
+import { spawnCli } from '../support/process.js';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres.js';
 
 let db: OwnPostgres;
@@ -150,4 +152,70 @@ test('a database restart under load: unready, retryable 503s, ready again, no ac
   if (process.env['POSTBOX_TEST_VERBOSE']) console.log({ acked: acked.size, received: received.size, errors: [...errors] });
   assert.ok(kinds.length > 0, 'the outage was noticed by clients');
   for (const k of kinds) assert.match(k, /^ServiceUnavailable 503$/, `unexpected error during the outage: ${k} (${JSON.stringify([...errors])})`);
+});
+
+/** A URL for this test's database with its own schema, so the late nodes below do not share the node above's. */
+const urlWithSchema = (schema: string): string => {
+  const url = new URL(db.connectionString);
+  url.searchParams.set('schema', schema);
+  return url.toString();
+};
+
+test('a node that starts before its database waits for it, then serves', async () => {
+  await db.stop();
+  let settled = false;
+  const starting = startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', storage: urlWithSchema('late'), storageWaitMs: 60_000 });
+  void starting.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  try {
+    await sleep(1_500);
+    assert.equal(settled, false, 'still waiting while the database is down');
+  } finally {
+    await db.start();
+  }
+  const late = await starting;
+  const client = jsonClient(late.endpoint);
+  try {
+    assert.equal((await fetch(late.endpoint + '/_postbox/health')).status, 200);
+    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: 'late' }));
+    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+    const { Messages } = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    assert.equal(Messages?.[0]?.Body, 'hello');
+  } finally {
+    client.destroy();
+    await late.stop();
+  }
+});
+
+test('a node gives up on a database it cannot reach once its storage wait is over', async () => {
+  await db.stop();
+  try {
+    const began = Date.now();
+    await assert.rejects(
+      startPostbox({ port: 0, host: '127.0.0.1', logLevel: 'silent', storage: urlWithSchema('never'), storageWaitMs: 800 }),
+      /ECONNREFUSED|connect/,
+    );
+    const took = Date.now() - began;
+    assert.ok(took >= 700 && took < 10_000, `gave up after ${took} ms`);
+  } finally {
+    await db.start();
+  }
+});
+
+test('the CLI waiting for its database logs each attempt, and a SIGTERM stops the wait at once (exit 0)', async () => {
+  await db.stop();
+  try {
+    const cli = spawnCli({ args: ['--port', '0', '--storage', urlWithSchema('cli'), '--storage-wait', '120'] });
+    await until(async () => /database unreachable at start/.test(cli.stdout() + cli.stderr()), 10_000, 'the waiting to be logged');
+    const signalled = Date.now();
+    cli.child.kill('SIGTERM');
+    const exit = await cli.exited;
+    assert.equal(exit.code, 0, cli.stderr());
+    assert.ok(Date.now() - signalled < 5_000, 'stopped at once');
+    assert.doesNotMatch(cli.stdout(), /Ready\./);
+  } finally {
+    await db.start();
+  }
 });

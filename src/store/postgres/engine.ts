@@ -46,7 +46,20 @@ export interface PostgresOptions {
   onReadinessChange?: (readiness: Readiness) => void;
   /** How often the database is probed while it answers, and how soon after a failure. */
   healthProbe?: DatabaseHealthOptions;
+  /**
+   * How long `open` keeps trying while the database cannot be reached (a database that starts after Postbox, as in a
+   * compose file or a pod); default 0: fail at once. Other errors (bad credentials, a bad schema) fail at once.
+   */
+  startupWaitMs?: number;
+  /** Told of each failed attempt `open` will retry, and when the next comes. */
+  onStartupRetry?: (err: unknown, retryInMs: number) => void;
+  /** Aborts an `open` that is still waiting for the database (a stop requested meanwhile). */
+  signal?: AbortSignal;
 }
+
+/** The first wait between attempts to reach the database at open; it doubles up to STARTUP_RETRY_MAX_MS. */
+const STARTUP_RETRY_MS = 250;
+const STARTUP_RETRY_MAX_MS = 2_000;
 
 /** How long a FIFO ReceiveRequestAttemptId is remembered (AWS: five minutes). */
 const RECEIVE_ATTEMPT_WINDOW_MS = 5 * 60_000;
@@ -155,16 +168,33 @@ export class PostgresStore implements Store {
     this.health = new DatabaseHealth(() => this.pool.query('SELECT 1'), (r) => this.options.onReadinessChange?.(r), options.healthProbe);
   }
 
-  /** Opens a store: creates and migrates its schema. */
+  /**
+   * Opens a store: creates and migrates its schema. While the database cannot be reached, tries again (with backoff)
+   * for up to `startupWaitMs`.
+   */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
     const store = new PostgresStore(options);
+    const deadline = Date.now() + (options.startupWaitMs ?? 0);
+    let delay = STARTUP_RETRY_MS;
     try {
-      await store.open();
+      for (;;) {
+        options.signal?.throwIfAborted();
+        try {
+          await store.open();
+          return store;
+        } catch (err) {
+          const left = deadline - Date.now();
+          if (!isConnectionError(err) || left <= 0) throw err;
+          const wait = Math.min(delay, left);
+          options.onStartupRetry?.(err, wait);
+          await sleep(wait, options.signal);
+          delay = Math.min(delay * 2, STARTUP_RETRY_MAX_MS);
+        }
+      }
     } catch (err) {
       await store.close();
       throw err;
     }
-    return store;
   }
 
   /** Creates the schema and applies pending migrations; safe when several nodes start at once. */
@@ -1111,3 +1141,19 @@ function toQueue(row: QueueRow): QueueRecord {
 }
 
 const toMessage = (row: MessageRow): StoredMessage => storedMessage(row, row.body.toString('utf8'));
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    }
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
