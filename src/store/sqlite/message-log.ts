@@ -195,13 +195,23 @@ export class MessageLog {
     for (let seq = this.oldest; seq < this.seq && copied < this.copyPerCommit; seq++) {
       const info = this.rows.get(seq);
       if (!info || info.live === 0) continue;
+      let whole = true;
       for (const { state, content } of this.sendsOf(seq)) {
         const e = this.lookup(state.queueId, state.id);
         if (!e || e.seq !== seq) continue;
         info.live--;
         this.live--;
         this.send(state.queueId, e, content);
-        if (++copied >= this.copyPerCommit) break;
+        if (++copied >= this.copyPerCommit) {
+          whole = false;
+          break;
+        }
+      }
+      // Every message still living in the row has been copied: a count left over would be a miscount, and would
+      // keep the row (and every row after it) forever. Count it out so the row can be freed.
+      if (whole && info.live !== 0) {
+        this.live -= info.live;
+        info.live = 0;
       }
     }
   }
