@@ -23,9 +23,10 @@ say() { printf '\n== node22 [%3d s]: %s\n' "$((SECONDS - started))" "$*"; }
 die() { printf 'node22: %s\n' "$*" >&2; exit 1; }
 
 # The test groups run on Node 22, as path filters for scripts/run-tests.mjs. conformance/json also gets the runner's
-# second pass against the PostgreSQL engine, so the pg driver runs on Node 22 as well.
+# second pass against the PostgreSQL engine, so the pg driver runs on Node 22 as well; store/sqlite is the SQLite
+# engine's own suites (the message log, migrations) on the native module built for Node 22.
 # POSTBOX_NODE22_TESTS replaces the list (space-separated), e.g. to rerun one group.
-read -r -a groups <<<"${POSTBOX_NODE22_TESTS:-unit/ pattern/ conformance/json/ crash/ cli/}"
+read -r -a groups <<<"${POSTBOX_NODE22_TESTS:-unit/ pattern/ conformance/json/ store/sqlite crash/ cli/}"
 [ "${#groups[@]}" -gt 0 ] || die "POSTBOX_NODE22_TESTS names no test group"
 
 [ -d "$repo/dist/test" ] || die "no dist/test: build first (npm run build, or npm test)"
