@@ -34,11 +34,11 @@ test('a send record keeps every field, absent ones absent, and strings with sepa
 });
 
 test('receive, visibility, delete and purge records read back in order', () => {
-  const text = encodeReceive(10, 9, 'abc', [1, 2, 3]) + encodeVisibility(11, 2) + encodeDelete([1, 3]) + encodePurge(4);
+  const text = encodeReceive(4, 10, 9, 'abc', [1, 2, 3]) + encodeVisibility(4, 11, 2) + encodeDelete(4, [1, 3]) + encodePurge(4);
   assert.deepEqual(decodeAll(text), [
-    { kind: 'receive', visibleAt: 10, receivedAt: 9, token: 'abc', ids: [1, 2, 3] },
-    { kind: 'visibility', visibleAt: 11, id: 2 },
-    { kind: 'delete', ids: [1, 3] },
+    { kind: 'receive', queueId: 4, visibleAt: 10, receivedAt: 9, token: 'abc', ids: [1, 2, 3] },
+    { kind: 'visibility', queueId: 4, visibleAt: 11, id: 2 },
+    { kind: 'delete', queueId: 4, ids: [1, 3] },
     { kind: 'purge', queueId: 4 },
   ]);
   assert.deepEqual(decodeAll(''), []);
@@ -47,13 +47,13 @@ test('receive, visibility, delete and purge records read back in order', () => {
 test('a reader with no room for content steps over it and still reads every record after it', () => {
   const content = { messageId: 'm', body: 'a;b:c', md5OfBody: 'x', senderId: 's', sentAt: 1, groupId: 'g' };
   const got = [] as LogRecord[];
-  decodeRecords(encodeSend(state, content) + encodeDelete([7]), (r) => got.push(r), () => false);
-  assert.deepEqual(got, [{ kind: 'send', state, content: undefined }, { kind: 'delete', ids: [7] }]);
+  decodeRecords(encodeSend(state, content) + encodeDelete(3, [7]), (r) => got.push(r), () => false);
+  assert.deepEqual(got, [{ kind: 'send', state, content: undefined }, { kind: 'delete', queueId: 3, ids: [7] }]);
 });
 
 test('a damaged row is refused: cut short, an unknown kind, a bad number, a string running past the end', () => {
   const good = encodeSend(state, { messageId: 'm', body: 'hello', md5OfBody: 'x', senderId: 's', sentAt: 1 });
-  for (const bad of [good.slice(0, -3), 'x1;', 'd1,a;', 'v1;', 'r1,2,3;9:abc', good.replace('5:hello', '9:hello')]) {
+  for (const bad of [good.slice(0, -3), 'x1;', 'd1,a;', 'd1;', 'v1,2;', 'r1,2,3;3:abc', 'r1,2,3,4;9:abc', good.replace('5:hello', '9:hello')]) {
     assert.throws(() => decodeAll(bad), /message log row damaged/, JSON.stringify(bad));
   }
 });

@@ -228,9 +228,9 @@ export class SqliteStore implements Store, AtomicFanout {
     this.standard.clear();
     this.budget.used = 0;
     // Replay keeps content in the order the messages were sent (the order a backlog drains in) while the budget allows.
-    for (const [queueId, list] of this.messageLog.replay(this.budget)) {
-      const index = new StandardQueueIndex(this.budget);
-      index.addAll(list);
+    for (const [queueId, byId] of this.messageLog.replay(this.budget)) {
+      const index = new StandardQueueIndex(queueId, this.budget);
+      index.adopt(byId);
       this.standard.set(queueId, index);
     }
     this.indexed = true;
@@ -240,7 +240,7 @@ export class SqliteStore implements Store, AtomicFanout {
   private indexOf(queueId: number): StandardQueueIndex {
     if (!this.indexed) this.buildIndexes();
     let index = this.standard.get(queueId);
-    if (!index) this.standard.set(queueId, (index = new StandardQueueIndex(this.budget)));
+    if (!index) this.standard.set(queueId, (index = new StandardQueueIndex(queueId, this.budget)));
     return index;
   }
 
@@ -522,7 +522,7 @@ export class SqliteStore implements Store, AtomicFanout {
       index.remove(e);
       dropped.push(e);
     }
-    this.messageLog.delete(dropped);
+    this.messageLog.delete(index.queueId, dropped);
     return dropped.length;
   }
 
@@ -580,7 +580,7 @@ export class SqliteStore implements Store, AtomicFanout {
       out.push(this.standardMessage(index, e));
     }
     for (const e of taken) index.setVisibleAt(e, visibleAt);
-    if (takenIds.length) this.messageLog.receive(visibleAt, o.now, o.token, takenIds);
+    if (takenIds.length) this.messageLog.receive(queue.id, visibleAt, o.now, o.token, takenIds);
     return out;
   }
 
@@ -617,7 +617,7 @@ export class SqliteStore implements Store, AtomicFanout {
   /** Deletes a standard queue's message: its index entry, and a delete record in the log. */
   private removeStandard(index: StandardQueueIndex, e: IndexedMessage): void {
     index.remove(e);
-    this.messageLog.delete([e]);
+    this.messageLog.delete(index.queueId, [e]);
   }
 
   private receiveFifo(queue: QueueRecord, o: ReceiveRun): StoredMessage[] {
@@ -754,7 +754,7 @@ export class SqliteStore implements Store, AtomicFanout {
       gone.push(e);
       return 'ok';
     });
-    this.messageLog.delete(gone);
+    this.messageLog.delete(queueId, gone);
     return outcomes;
   }
 
@@ -805,7 +805,7 @@ export class SqliteStore implements Store, AtomicFanout {
       if (e.receiptToken !== c.token) return 'stale';
       if (e.receivedAt !== null && c.visibleAt - e.receivedAt > maxMs) return 'beyondLimit';
       index.setVisibleAt(e, c.visibleAt);
-      this.messageLog.visibility(e.id, c.visibleAt);
+      this.messageLog.visibility(queueId, e.id, c.visibleAt);
       return 'ok';
     }
     const row = this.s.getReceiptState.get(c.rowId) as MessageRow | undefined;

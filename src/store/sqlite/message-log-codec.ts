@@ -8,10 +8,11 @@
  * - `s` send: `s<id>,<queueId>,<visibleAt>,<expiresAt>,<receiveCount>,<firstReceivedAt>,<receivedAt>,<sentAt>;`
  *   then the strings receiptToken, messageId, body, md5OfBody, senderId, messageAttributes, md5OfMessageAttributes,
  *   systemAttributes, md5OfSystemAttributes, groupId, deduplicationId, deadLetterSourceArn (absent numbers are empty);
- * - `r` receive: `r<visibleAt>,<receivedAt>,<id>,<id>…;` then the string receiptToken;
- * - `v` visibility: `v<visibleAt>,<id>;`
- * - `d` delete: `d<id>,<id>…;`
+ * - `r` receive: `r<queueId>,<visibleAt>,<receivedAt>,<id>,<id>…;` then the string receiptToken;
+ * - `v` visibility: `v<queueId>,<visibleAt>,<id>;`
+ * - `d` delete: `d<queueId>,<id>,<id>…;`
  * - `p` purge: `p<queueId>;` (every message of the queue sent before it).
+ * Every record names its queue, so that replay finds a message in its queue's map without a map of all ids.
  * Lengths count UTF-16 code units, as JavaScript strings do; the row is stored as TEXT and read back as the same
  * string.
  */
@@ -32,9 +33,9 @@ export interface SendState {
 export type LogRecord =
   /** `content` is undefined only when the reader asked to skip it (see decodeRecords). */
   | { kind: 'send'; state: SendState; content: MessageContent | undefined }
-  | { kind: 'receive'; visibleAt: number; receivedAt: number; token: string; ids: number[] }
-  | { kind: 'visibility'; visibleAt: number; id: number }
-  | { kind: 'delete'; ids: number[] }
+  | { kind: 'receive'; queueId: number; visibleAt: number; receivedAt: number; token: string; ids: number[] }
+  | { kind: 'visibility'; queueId: number; visibleAt: number; id: number }
+  | { kind: 'delete'; queueId: number; ids: number[] }
   | { kind: 'purge'; queueId: number };
 
 const str = (s: string | null | undefined): string => (s === undefined || s === null ? '~' : s.length + ':' + s);
@@ -74,12 +75,12 @@ export function encodeSend(st: SendState, c: MessageContent): string {
   );
 }
 
-export const encodeReceive = (visibleAt: number, receivedAt: number, token: string, ids: number[]): string =>
-  'r' + visibleAt + ',' + receivedAt + ',' + ids.join(',') + ';' + str(token);
+export const encodeReceive = (queueId: number, visibleAt: number, receivedAt: number, token: string, ids: number[]): string =>
+  'r' + queueId + ',' + visibleAt + ',' + receivedAt + ',' + ids.join(',') + ';' + str(token);
 
-export const encodeVisibility = (visibleAt: number, id: number): string => 'v' + visibleAt + ',' + id + ';';
+export const encodeVisibility = (queueId: number, visibleAt: number, id: number): string => 'v' + queueId + ',' + visibleAt + ',' + id + ';';
 
-export const encodeDelete = (ids: number[]): string => 'd' + ids.join(',') + ';';
+export const encodeDelete = (queueId: number, ids: number[]): string => 'd' + queueId + ',' + ids.join(',') + ';';
 
 export const encodePurge = (queueId: number): string => 'p' + queueId + ';';
 
@@ -205,20 +206,24 @@ export function decodeRecords(
       }
       case 'r': {
         const n = numbers();
-        if (n.length < 3) fail('a receive record names at least one message');
-        const ids = n.slice(2).map(int);
-        emit({ kind: 'receive', visibleAt: int(n[0]), receivedAt: int(n[1]), ids, token: required() });
+        if (n.length < 4) fail('a receive record names at least one message');
+        const ids = n.slice(3).map(int);
+        emit({ kind: 'receive', queueId: int(n[0]), visibleAt: int(n[1]), receivedAt: int(n[2]), ids, token: required() });
         break;
       }
       case 'v': {
         const n = numbers();
-        if (n.length !== 2) fail('a visibility record has 2 numbers');
-        emit({ kind: 'visibility', visibleAt: int(n[0]), id: int(n[1]) });
+        if (n.length !== 3) fail('a visibility record has 3 numbers');
+        emit({ kind: 'visibility', queueId: int(n[0]), visibleAt: int(n[1]), id: int(n[2]) });
         break;
       }
       case 'd':
-        emit({ kind: 'delete', ids: numbers().map(int) });
+      {
+        const n = numbers();
+        if (n.length < 2) fail('a delete record names its queue and at least one message');
+        emit({ kind: 'delete', queueId: int(n[0]), ids: n.slice(1).map(int) });
         break;
+      }
       case 'p': {
         const n = numbers();
         if (n.length !== 1) fail('a purge record names one queue');

@@ -161,13 +161,16 @@ class MessageHeap {
 
 /** One standard queue's messages: by id, by when they turn visible, and by when they expire. */
 export class StandardQueueIndex {
-  private readonly byId = new Map<number, IndexedMessage>();
+  private byId = new Map<number, IndexedMessage>();
   private readonly visibility = new MessageHeap(false);
   private readonly expiry = new MessageHeap(true);
   /** Messages received at least once: hidden ones among them are "in flight", the rest hidden are "delayed". */
   private received = 0;
 
-  constructor(private readonly budget: ContentBudget) {}
+  constructor(
+    readonly queueId: number,
+    private readonly budget: ContentBudget,
+  ) {}
 
   get size(): number {
     return this.byId.size;
@@ -190,12 +193,12 @@ export class StandardQueueIndex {
     this.expiry.push(e);
   }
 
-  /** Adds many messages at once (building the index from the table). */
-  addAll(es: IndexedMessage[]): void {
-    for (const e of es) {
-      this.byId.set(e.id, e);
-      if (e.receiveCount > 0) this.received++;
-    }
+  /** Takes over a map of messages by id (building the index from the log; the map is the index's from now on). */
+  adopt(byId: Map<number, IndexedMessage>): void {
+    this.clear();
+    this.byId = byId;
+    const es = [...byId.values()];
+    for (const e of es) if (e.receiveCount > 0) this.received++;
     this.visibility.pushAll(es);
     this.expiry.pushAll(es);
   }
