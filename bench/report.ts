@@ -85,7 +85,7 @@ export function renderReport(results: BenchResults): string {
     lines.push(
       `| Spawn → first 200 from /_postbox/health (median of ${startup.runs}, empty data dir) | ${pb ? ms(pb.medianHealthyMs) + ' ms' : '–'} | ${ms(startup.noop.medianHealthyMs)} ms |`,
       `| Spawn → "Ready." on stdout (median) | ${pb ? ms(pb.medianReadyLineMs) + ' ms' : '–'} | – |`,
-      `| RSS idle after start | ${mib(pb?.rssIdleMiB)} | ${mib(startup.noop.rssIdleMiB)} |`,
+      `| RSS idle after start (1 s after the first healthy answer) | ${mib(pb?.rssIdleMiB)} | ${mib(startup.noop.rssIdleMiB)} |`,
     );
   }
   const durable = byId.get('durable');
