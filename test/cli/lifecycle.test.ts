@@ -14,6 +14,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -27,6 +28,19 @@ async function started(dataDir: string): Promise<{ server: CliProcess; client: S
   return { server, client: cliClient(server.endpoint) };
 }
 
+
+/**
+ * Sends exactly one SIGTERM the moment `Ready.` appears on stdout. One only: stdout keeps arriving after it
+ * ("Received SIGTERM, stopping."), and a second SIGTERM while stopping rightly leaves with 130.
+ */
+function sigtermOnceAtReady(child: ChildProcess, stdout: () => string): void {
+  let signalled = false;
+  child.stdout!.on('data', () => {
+    if (signalled || !/^Ready\.$/m.test(stdout())) return;
+    signalled = true;
+    child.kill('SIGTERM');
+  });
+}
 describe('stopping by signal', () => {
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     test(`${sig} during a 20 s long poll: the poll answers empty at once, a request in flight completes, exit 0`, async () => {
@@ -135,15 +149,9 @@ describe('stopping by signal', () => {
     const failures: string[] = [];
     const once = async (i: number) => {
       const { child, exited, stdout } = spawnCli({ cwd: tempDir(), args: ['--port', '0'] });
-      // Exactly one signal: stdout keeps arriving after Ready. ("Received SIGTERM, stopping."), and a second SIGTERM
-      // while stopping rightly leaves with 130. Whether it lands before the stop completes is a race that Node 22's
-      // event loop loses far more often than Node 20's.
-      let signalled = false;
-      child.stdout!.on('data', () => {
-        if (signalled || !/^Ready\.$/m.test(stdout())) return;
-        signalled = true;
-        child.kill('SIGTERM');
-      });
+      // Exactly one signal (see sigtermOnceAtReady): whether a second one lands before the stop completes is a race
+      // that Node 22's event loop loses far more often than Node 20's.
+      sigtermOnceAtReady(child, stdout);
       const exit = (await within(10_000, exited, `run ${i}`)).value;
       if (exit.code !== 0) failures.push(`run ${i}: exit ${JSON.stringify(exit)}, stdout ${JSON.stringify(stdout())}`);
     };
@@ -159,12 +167,7 @@ describe('stopping by signal', () => {
       const data = tempDir();
       // At debug level the server logs "started" once SNS and EventBridge run (pino writes to stdout, in order).
       const { child, exited, stdout, stderr } = spawnCli({ cwd: tempDir(), args: ['--port', '0', '--data', data, '--log-level', 'debug'] });
-      let signalled = false;
-      child.stdout!.on('data', () => {
-        if (signalled || !/^Ready\.$/m.test(stdout())) return;
-        signalled = true;
-        child.kill('SIGTERM');
-      });
+      sigtermOnceAtReady(child, stdout);
       const exit = (await within(10_000, exited, `run ${i}`)).value;
       assert.deepEqual(exit, { code: 0, signal: null }, `run ${i}: stdout ${stdout()}\nstderr ${stderr()}`);
       assert.equal(stderr(), '');

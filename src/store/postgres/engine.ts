@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { randomToken } from '../../core/ids.js';
@@ -187,7 +188,7 @@ export class PostgresStore implements Store {
           if (!isConnectionError(err) || left <= 0) throw err;
           const wait = Math.min(delay, left);
           options.onStartupRetry?.(err, wait);
-          await sleep(wait, options.signal);
+          await sleep(wait, undefined, options.signal ? { signal: options.signal } : {});
           delay = Math.min(delay * 2, STARTUP_RETRY_MAX_MS);
         }
       }
@@ -1141,19 +1142,3 @@ function toQueue(row: QueueRow): QueueRecord {
 }
 
 const toMessage = (row: MessageRow): StoredMessage => storedMessage(row, row.body.toString('utf8'));
-
-/** Waits `ms`, or rejects as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }
-    function aborted() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}

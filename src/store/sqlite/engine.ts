@@ -26,7 +26,7 @@ import { SqliteEventsStore } from './events.js';
 import { SqliteDeliveryLog } from './delivery-log.js';
 import { SqliteSnsStore } from './sns.js';
 import { migrate } from './schema.js';
-import { ContentBudget, IndexedMessage, StandardQueueIndex, type MessageContent } from './queue-index.js';
+import { ContentBudget, contentOf, IndexedMessage, StandardQueueIndex } from './queue-index.js';
 import { MessageLog, type CompactionOptions } from './message-log.js';
 
 export interface SqliteOptions {
@@ -37,7 +37,7 @@ export interface SqliteOptions {
    * operating system holds the written pages. `full`: also fsync each commit, surviving power loss.
    */
   durability?: 'normal' | 'full';
-  /** Bytes of standard-queue message content kept in memory (default 64 MiB); beyond it receives read the rows. */
+  /** Bytes of standard-queue message content kept in memory (default 64 MiB); beyond it, it is read back from the log. */
   messageCacheBytes?: number;
   /** Checkpoint the write-ahead log on a worker thread (default for files; see checkpointer.ts). */
   backgroundCheckpoints?: boolean;
@@ -207,7 +207,7 @@ export class SqliteStore implements Store, AtomicFanout {
     this.seedIds();
   }
 
-  /** Ids continue above the persisted reservation and above every row, whichever is higher. */
+  /** Ids continue above the persisted reservation and above every FIFO row, whichever is higher. */
   private seedIds(): void {
     const reserved = this.s.getIdReservation.get() as number;
     const max = (this.s.maxMessageId.get() as number | null) ?? 0;
@@ -986,19 +986,6 @@ const INSERT_COLUMNS =
 
 /** How many messages a receive may move to the dead-letter queue (or drop) beyond the `max` it takes. */
 const MAX_SKIPPED_PER_RECEIVE = 100;
-
-/** The unchanging part of a message, copied (so that the caller's object is not kept). */
-function contentOf(m: NewMessage): MessageContent {
-  const c: MessageContent = { messageId: m.messageId, body: m.body, md5OfBody: m.md5OfBody, senderId: m.senderId, sentAt: m.sentAt };
-  if (m.messageAttributes !== undefined) c.messageAttributes = m.messageAttributes;
-  if (m.md5OfMessageAttributes !== undefined) c.md5OfMessageAttributes = m.md5OfMessageAttributes;
-  if (m.systemAttributes !== undefined) c.systemAttributes = m.systemAttributes;
-  if (m.md5OfSystemAttributes !== undefined) c.md5OfSystemAttributes = m.md5OfSystemAttributes;
-  if (m.groupId !== undefined) c.groupId = m.groupId;
-  if (m.deduplicationId !== undefined) c.deduplicationId = m.deduplicationId;
-  if (m.deadLetterSourceArn !== undefined) c.deadLetterSourceArn = m.deadLetterSourceArn;
-  return c;
-}
 
 const keyOf = (k: QueueKey): string => `${k.accountId}\u0000${k.region}\u0000${k.name}`;
 

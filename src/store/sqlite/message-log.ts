@@ -38,8 +38,6 @@ export interface CompactionOptions {
 }
 /** Decoded rows kept for reading content the memory budget does not hold (a draining backlog reads one row in turn). */
 const DECODED_ROWS_KEPT = 8;
-/** Send records per row when rows are written in bulk (the one-time conversion of older files). */
-export const RECORDS_PER_BULK_ROW = 1_000;
 
 export class MessageLog {
   /** The seq the current group's row will get. */
@@ -199,8 +197,7 @@ export class MessageLog {
       for (const { state, content } of this.sendsOf(seq)) {
         const e = this.lookup(state.queueId, state.id);
         if (!e || e.seq !== seq) continue;
-        info.live--;
-        this.live--;
+        this.gone(e);
         this.send(state.queueId, e, content);
         if (++copied >= this.copyPerCommit) {
           whole = false;
@@ -275,12 +272,6 @@ export class MessageLog {
     const byQueue = new Map<number, Map<number, IndexedMessage>>();
     // Content is kept as messages are replayed, while the budget allows, and given back when a later record removes
     // the message: so replaying a deep backlog never holds more content than the budget.
-    const release = (e: IndexedMessage) => {
-      if (!e.content) return;
-      budget.used -= e.contentBytes;
-      e.content = undefined;
-      e.contentBytes = 0;
-    };
     // Once the budget is (nearly) full, send records' content is stepped over rather than copied out: a message whose
     // content is not kept is read back from its row when received.
     const wantContent = () => budget.used < budget.limit * 0.98;
@@ -296,7 +287,7 @@ export class MessageLog {
             let q = byQueue.get(st.queueId);
             if (!q) byQueue.set(st.queueId, (q = new Map()));
             const previous = q.get(st.id);
-            if (previous) release(previous);
+            if (previous) budget.release(previous);
             q.set(st.id, e);
             if (r.content) budget.keep(e, r.content);
             break;
@@ -326,7 +317,7 @@ export class MessageLog {
             for (const id of r.ids) {
               const e = q.get(id);
               if (!e) continue;
-              release(e);
+              budget.release(e);
               q.delete(id);
             }
             break;
@@ -334,7 +325,7 @@ export class MessageLog {
           case 'purge': {
             const q = byQueue.get(r.queueId);
             if (!q) break;
-            for (const e of q.values()) release(e);
+            for (const e of q.values()) budget.release(e);
             byQueue.delete(r.queueId);
             break;
           }
@@ -379,9 +370,4 @@ function stateOf(queueId: number, e: IndexedMessage): SendState {
     receivedAt: e.receivedAt,
     receiptToken: e.receiptToken,
   };
-}
-
-/** A send record, for writing rows in bulk (the one-time conversion of older files). */
-export function sendRecordText(queueId: number, e: IndexedMessage, c: MessageContent): string {
-  return encodeSend(stateOf(queueId, e), c);
 }

@@ -11,6 +11,20 @@ import type { NewMessage } from '../contract.js';
 /** What a message keeps of its content in memory: everything a receive returns that never changes. */
 export type MessageContent = Omit<NewMessage, 'visibleAt' | 'expiresAt'>;
 
+/** The unchanging part of a message, copied (so that the caller's object is not kept). */
+export function contentOf(m: NewMessage): MessageContent {
+  const c: MessageContent = { messageId: m.messageId, body: m.body, md5OfBody: m.md5OfBody, senderId: m.senderId, sentAt: m.sentAt };
+  if (m.messageAttributes !== undefined) c.messageAttributes = m.messageAttributes;
+  if (m.md5OfMessageAttributes !== undefined) c.md5OfMessageAttributes = m.md5OfMessageAttributes;
+  if (m.systemAttributes !== undefined) c.systemAttributes = m.systemAttributes;
+  if (m.md5OfSystemAttributes !== undefined) c.md5OfSystemAttributes = m.md5OfSystemAttributes;
+  if (m.groupId !== undefined) c.groupId = m.groupId;
+  if (m.deduplicationId !== undefined) c.deduplicationId = m.deduplicationId;
+  if (m.deadLetterSourceArn !== undefined) c.deadLetterSourceArn = m.deadLetterSourceArn;
+  return c;
+}
+
+
 /** One message of a standard queue as the index sees it. */
 export class IndexedMessage {
   /** Position in the queue's visibility heap and expiry heap (-1: not in it). */
@@ -46,6 +60,14 @@ export class ContentBudget {
     this.used += bytes;
     e.content = content;
     e.contentBytes = bytes;
+  }
+
+  /** Gives back what a message's content took (the message is gone, or its content dropped). */
+  release(e: IndexedMessage): void {
+    if (!e.content) return;
+    this.used -= e.contentBytes;
+    e.content = undefined;
+    e.contentBytes = 0;
   }
 }
 
@@ -214,20 +236,13 @@ export class StandardQueueIndex {
     if (e.receiveCount > 0) this.received--;
     this.visibility.remove(e);
     this.expiry.remove(e);
-    this.dropContent(e);
-  }
-
-  private dropContent(e: IndexedMessage): void {
-    if (!e.content) return;
-    this.budget.used -= e.contentBytes;
-    e.content = undefined;
-    e.contentBytes = 0;
+    this.budget.release(e);
   }
 
   /** Removes every message (purge, queue deleted). Returns them. */
   clear(): IndexedMessage[] {
     const all = [...this.byId.values()];
-    for (const e of all) this.dropContent(e);
+    for (const e of all) this.budget.release(e);
     this.byId.clear();
     this.visibility.clear();
     this.expiry.clear();
