@@ -9,6 +9,8 @@ interface Snapshot {
   at: number;
   load: NodeJS.CpuUsage;
   server: number | undefined;
+  /** The server's main thread (the one serving requests; others commit and checkpoint). */
+  serverMain: number | undefined;
   machine: number | undefined;
 }
 
@@ -16,6 +18,8 @@ export interface CpuShares {
   /** % of one core. */
   loadPercent: number;
   serverPercent?: number;
+  /** The server's main thread alone: at 100 % it is what limits throughput. */
+  serverMainPercent?: number;
   /** Busy CPU of all other processes and the kernel's unattributed work, % of one core. */
   otherPercent?: number;
 }
@@ -31,6 +35,7 @@ export class CpuWindow {
       at: performance.now(),
       load: process.cpuUsage(),
       server: this.serverPid === undefined ? undefined : cpuSeconds(this.serverPid),
+      serverMain: this.serverPid === undefined ? undefined : cpuSeconds(this.serverPid, this.serverPid),
       machine: machineBusySeconds(),
     };
   }
@@ -50,6 +55,7 @@ export class CpuWindow {
     if (end.server !== undefined && this.start.server !== undefined) {
       const server = end.server - this.start.server;
       shares.serverPercent = percent(server);
+      if (end.serverMain !== undefined && this.start.serverMain !== undefined) shares.serverMainPercent = percent(end.serverMain - this.start.serverMain);
       if (end.machine !== undefined && this.start.machine !== undefined) {
         shares.otherPercent = Math.max(0, percent(end.machine - this.start.machine - server - load));
       }

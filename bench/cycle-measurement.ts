@@ -50,7 +50,8 @@ export async function measureCycle(
   log(
     `${`${scenarioId} (${result.client})`.padEnd(28)} round ${roundNo}: ${Math.round(result.cycledPerSecond).toLocaleString('en-US')} msg/s cycled, ` +
       `CPU % server/load-gen/other ${Math.round(result.serverCpuPercent ?? Number.NaN)}/${Math.round(result.loadCpuPercent)}/` +
-      `${Math.round(result.otherCpuPercent ?? Number.NaN)}, ` +
+      `${Math.round(result.otherCpuPercent ?? Number.NaN)} (server main thread ${Math.round(result.serverMainCpuPercent ?? Number.NaN)}, ` +
+      `${(((result.serverMainCpuPercent ?? Number.NaN) / 100 / result.cycledPerSecond) * 1e6).toFixed(1)} µs/msg), ` +
       `RSS peak ${Math.round(rss.peakMiB)} MiB${errors ? `, ${errors} failed calls` : ''}${disturbed ? ' (disturbed)' : ''}`,
   );
   return record;

@@ -144,6 +144,7 @@ export async function runCycle(task: CycleTask): Promise<CycleResult> {
     errorSamples: m.errorSamples,
   };
   if (shares?.serverPercent !== undefined) result.serverCpuPercent = round(shares.serverPercent);
+  if (shares?.serverMainPercent !== undefined) result.serverMainCpuPercent = round(shares.serverMainPercent);
   if (shares?.otherPercent !== undefined) result.otherCpuPercent = round(shares.otherPercent);
   return result;
 }

@@ -64,6 +64,8 @@ export interface CycleResult {
   /** CPU of the load generator / server over the window, in % of one core. */
   loadCpuPercent: number;
   serverCpuPercent?: number;
+  /** The server's main thread alone (% of one core). */
+  serverMainCpuPercent?: number;
   /** Everything else on the machine over the window (other processes, kernel), % of one core. */
   otherCpuPercent?: number;
   errorSamples: string[];

@@ -16,10 +16,13 @@ export function rssMiB(pid: number): number | undefined {
   }
 }
 
-/** User + system CPU seconds consumed so far by all threads of `pid`. */
-export function cpuSeconds(pid: number): number | undefined {
+/**
+ * User + system CPU seconds consumed so far by all threads of `pid`, or with `thread` by that thread alone (the
+ * main thread's id is the process id).
+ */
+export function cpuSeconds(pid: number, thread?: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // The command name (field 2) may contain spaces; fields after its ')' are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const utime = Number(fields[11]);

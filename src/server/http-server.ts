@@ -43,6 +43,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.end('Internal error');
     });
   });
+  // A client may half-close its side once it has sent a request (shutdown(SHUT_WR)) and still read the answer. By
+  // default node:http then abandons the requests not yet answered and ends the socket; with this set it answers
+  // them and closes after the last. It matters most for writes, which are answered only once committed (on the
+  // commit thread, a few event-loop turns after the request arrived).
+  (server as typeof server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';

@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 
+/** The automatic checkpoint threshold (pages) of connections that write while the checkpoint thread runs: a backstop. */
+export const BACKSTOP_CHECKPOINT_PAGES = 8_000;
+
 /**
  * Moves WAL checkpoints off the thread that serves requests.
  *
@@ -26,7 +29,7 @@ export class BackgroundCheckpointer {
     path: string,
     options: { intervalMs?: number; backstopPages?: number } = {},
   ) {
-    db.pragma(`wal_autocheckpoint = ${options.backstopPages ?? 8_000}`);
+    db.pragma(`wal_autocheckpoint = ${options.backstopPages ?? BACKSTOP_CHECKPOINT_PAGES}`);
     this.worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
       workerData: { path, intervalMs: options.intervalMs ?? 20 },
     });

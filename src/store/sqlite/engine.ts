@@ -20,7 +20,7 @@ import type {
 } from '../contract.js';
 import { deadLetterArnOf, MESSAGE_COLUMNS, messageRow, parseMoveTask, toMessage, toQueue, type MessageRow, type QueueRow } from './rows.js';
 import { GroupCommit } from './group-commit.js';
-import { BackgroundCheckpointer } from './checkpointer.js';
+import { BACKSTOP_CHECKPOINT_PAGES, BackgroundCheckpointer } from './checkpointer.js';
 import type { AtomicFanout, FanoutDelivery } from '../sns-contract.js';
 import { SqliteEventsStore } from './events.js';
 import { SqliteDeliveryLog } from './delivery-log.js';
@@ -43,6 +43,11 @@ export interface SqliteOptions {
   backgroundCheckpoints?: boolean;
   /** When the message log copies long-lived messages forward (defaults in message-log.ts; tests make it eager). */
   logCompaction?: CompactionOptions;
+  /**
+   * Commit standard queues' message-log writes on a thread of their own (default for files; see log-committer.ts and
+   * group-commit.ts). Off, every group commits on the calling thread.
+   */
+  commitThread?: boolean;
 }
 
 /** Message ids are reserved in blocks of this many: one small write per block keeps them unique across restarts. */
@@ -109,7 +114,13 @@ export class SqliteStore implements Store, AtomicFanout {
     }
     this.s = prepare(this.db);
     this.budget = new ContentBudget(options.messageCacheBytes ?? 64 * 1024 * 1024);
-    this.messageLog = new MessageLog(this.db, (queueId, id) => this.standard.get(queueId)?.get(id), options.logCompaction);
+    const file = options.path !== ':memory:';
+    this.messageLog = new MessageLog(
+      this.db,
+      (queueId, id) => this.standard.get(queueId)?.get(id),
+      options.logCompaction,
+      file ? this.writer : undefined,
+    );
     this.group = new GroupCommit(
       this.db,
       () => {
@@ -124,7 +135,30 @@ export class SqliteStore implements Store, AtomicFanout {
     this.dataVersion = this.s.dataVersion.get() as number;
     this.seedIds();
     this.buildIndexes();
+    if (file && options.commitThread !== false) {
+      // Claim the file: from here on, a writer token other than this store's means another connection wrote.
+      this.s.setWriter.run(this.writer);
+      this.dataVersion = this.s.dataVersion.get() as number;
+      this.group.enablePipeline({
+        path: options.path,
+        durability: options.durability ?? 'normal',
+        autocheckpointPages: this.checkpointer ? BACKSTOP_CHECKPOINT_PAGES : 1_000,
+        writer: this.writer,
+        writerIsMine: () => this.s.getWriter.get() === this.writer,
+        ended: () => {
+          // Whatever the thread did not commit is gone, and another connection may have written: read it all again.
+          this.forgetQueues();
+          this.forgetMessages();
+          this.sns?.forget();
+          this.dataVersion = this.s.dataVersion.get() as number;
+          this.seedIds();
+        },
+      });
+    }
   }
+
+  /** This store's writer token (see MessageLog and GroupCommit). */
+  private readonly writer = randomToken(9);
 
   private readonly tx: ReturnType<SqliteStore['transactions']>;
 
@@ -218,7 +252,8 @@ export class SqliteStore implements Store, AtomicFanout {
   private allocateId(): number {
     if (this.nextId >= this.reservedIds) {
       this.reservedIds = this.nextId + ID_BLOCK;
-      this.s.setIdReservation.run(this.reservedIds);
+      // Written with the group that uses the ids (on whichever thread commits it).
+      this.messageLog.reserveIds(this.reservedIds);
     }
     return this.nextId++;
   }
@@ -360,7 +395,8 @@ export class SqliteStore implements Store, AtomicFanout {
   async send(queue: QueueRecord, messages: NewMessage[], fifo?: FifoSendOptions): Promise<SendResult[]> {
     // A standard queue's send writes nothing to SQLite but log records (and now and then the id reservation, which
     // may as well stay if the send fails): no savepoint needed, the group takes its records back on failure.
-    return this.group.write(() => (fifo ? this.tx.send(queue.id, messages, fifo) : this.insertStandard(queue.id, messages)));
+    if (fifo) return this.group.write(() => this.tx.send(queue.id, messages, fifo));
+    return this.group.writeLog(() => this.insertStandard(queue.id, messages));
   }
 
   /** Sends into several queues in one transaction (SNS fan-out): every queue gets its messages, or none does. */
@@ -466,7 +502,8 @@ export class SqliteStore implements Store, AtomicFanout {
   async receive(queue: QueueRecord, o: ReceiveOptions): Promise<StoredMessage[]> {
     // Without a redrive policy a standard queue's receive only reads SQLite (no savepoint, as for send); moving a
     // message to a dead-letter queue may write FIFO rows, which a failure must take back.
-    return this.group.write(() => (queue.fifo || o.redrive ? this.tx.receive(queue, o) : this.receiveTx(queue, o)));
+    if (queue.fifo || o.redrive) return this.group.write(() => this.tx.receive(queue, o));
+    return this.group.writeLog(() => this.receiveTx(queue, o));
   }
 
   private receiveTx(queue: QueueRecord, options: ReceiveOptions): StoredMessage[] {
@@ -729,10 +766,9 @@ export class SqliteStore implements Store, AtomicFanout {
   }
 
   async deleteMessages(queueId: number, receipts: ReceiptRef[], now: number): Promise<ReceiptOutcome[]> {
-    return this.group.write(() =>
-      // A standard queue's delete is log records only (no savepoint, as for send).
-      this.isStandard(queueId) ? this.deleteStandardTx(queueId, receipts) : this.tx.deleteMessages(queueId, receipts, now),
-    );
+    // A standard queue's delete is log records only (no savepoint, as for send).
+    if (this.isStandard(queueId)) return this.group.writeLog(() => this.deleteStandardTx(queueId, receipts));
+    return this.group.write(() => this.tx.deleteMessages(queueId, receipts, now));
   }
 
   async requeue(queue: QueueRecord, receipt: ReceiptRef, message: NewMessage): Promise<ReceiptOutcome> {
@@ -787,12 +823,9 @@ export class SqliteStore implements Store, AtomicFanout {
     now: number,
     maxVisibilityMs = Number.POSITIVE_INFINITY,
   ): Promise<ReceiptOutcome[]> {
-    return this.group.write(() =>
-      // A standard queue's change is a log record only (no savepoint, as for send).
-      this.isStandard(queueId)
-        ? changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxVisibilityMs))
-        : this.tx.changeVisibilities(queueId, changes, now, maxVisibilityMs),
-    );
+    // A standard queue's change is a log record only (no savepoint, as for send).
+    if (this.isStandard(queueId)) return this.group.writeLog(() => changes.map((c) => this.changeVisibilityTx(queueId, c, now, maxVisibilityMs)));
+    return this.group.write(() => this.tx.changeVisibilities(queueId, changes, now, maxVisibilityMs));
   }
 
   private changeVisibilityTx(queueId: number, c: ReceiptRef & { visibleAt: number }, now: number, maxMs: number): ReceiptOutcome {
@@ -839,7 +872,7 @@ export class SqliteStore implements Store, AtomicFanout {
 
   /** Whether a read of this queue's messages is answered from memory (a standard queue); first checks for other writers. */
   private readsFromMemory(queueId: number): boolean {
-    this.noticeOtherWriters();
+    this.group.noticeOtherWriters();
     return this.isStandard(queueId) === true;
   }
 
@@ -958,6 +991,11 @@ export class SqliteStore implements Store, AtomicFanout {
     });
   }
 
+  /** Whether standard queues' writes are committed on the commit thread (false in memory, or once it ended). */
+  usesCommitThread(): boolean {
+    return this.group.pipelined;
+  }
+
   /** The message log's size: rows in the table, records they hold, live messages (tests watch compaction). */
   messageLogStats(): { rows: number; records: number; live: number } {
     return this.messageLog.stats();
@@ -966,9 +1004,10 @@ export class SqliteStore implements Store, AtomicFanout {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.group.flush();
+    await this.group.stop();
     await this.checkpointer?.stop();
     if (!this.db.open) return;
-    this.group.flush(); // anything written while the checkpoint thread stopped
+    this.group.flush(); // anything written while the threads stopped (now on this thread)
     this.db.close();
   }
 }
@@ -1019,7 +1058,8 @@ function prepare(db: Database.Database) {
     ),
     dataVersion: q('PRAGMA data_version').pluck(),
     getIdReservation: q('SELECT next_id FROM message_ids').pluck(),
-    setIdReservation: q('UPDATE message_ids SET next_id = ?'),
+    getWriter: q('SELECT writer FROM message_ids').pluck(),
+    setWriter: q('UPDATE message_ids SET writer = ?'),
     maxMessageId: q('SELECT max(id) FROM messages').pluck(),
     getMessage: q(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`).raw(true),
     // FIFO queues only from here on (the partial indexes cover rows with a sequence number).

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { IndexedMessage, type ContentBudget, type MessageContent } from './queue-index.js';
 import { decodeRecords, encodeDelete, encodePurge, encodeReceive, encodeSend, encodeVisibility, type SendState } from './message-log-codec.js';
+import type { LogBatch } from './log-batch.js';
 
 /**
  * The durable record of standard queues' messages: an append-only log inside the store's SQLite database
@@ -39,6 +40,13 @@ export interface CompactionOptions {
 /** Decoded rows kept for reading content the memory budget does not hold (a draining backlog reads one row in turn). */
 const DECODED_ROWS_KEPT = 8;
 
+/** A row shipped to the commit thread and not yet reported committed: the table does not hold it yet. */
+interface InFlightRow {
+  text: string;
+  /** Content of its messages that the memory budget did not keep (read back from here until the row commits). */
+  content: Map<number, MessageContent>;
+}
+
 export class MessageLog {
   /** The seq the current group's row will get. */
   seq = 1;
@@ -60,12 +68,19 @@ export class MessageLog {
   private readonly decoded = new Map<number, { text: string; at: Map<number, number> }>();
   /** False from a failure until the next replay: the counts may not match the table, so nothing is freed or copied. */
   private current = false;
+  /** Rows shipped to the commit thread, by seq, in order (see group-commit.ts). */
+  private readonly inFlight = new Map<number, InFlightRow>();
+  /** The id reservation the open group must persist (see reserveIds). */
+  private reservation: number | undefined;
   private readonly s: {
     insert: Statement;
     minSeq: Statement;
     all: Statement;
     get: Statement;
     deleteBefore: Statement;
+    reserve: Statement;
+    writer: Statement;
+    setWriter: Statement;
   };
 
   private readonly slack: number;
@@ -76,6 +91,11 @@ export class MessageLog {
     /** The index entry of a message, if it is still there (compaction copies only those). */
     private readonly lookup: (queueId: number, id: number) => IndexedMessage | undefined,
     compaction: CompactionOptions = {},
+    /**
+     * This store's writer token: every commit leaves it in message_ids.writer, so that a store using the commit
+     * thread notices another connection's writes (see group-commit.ts). Undefined for an in-memory database.
+     */
+    private readonly writer?: string,
   ) {
     this.slack = compaction.slack ?? 50_000;
     this.copyPerCommit = compaction.copyPerCommit ?? 2_000;
@@ -85,6 +105,9 @@ export class MessageLog {
       all: db.prepare('SELECT seq, records FROM message_log ORDER BY seq').raw(true),
       get: db.prepare('SELECT records FROM message_log WHERE seq = ?').pluck(),
       deleteBefore: db.prepare('DELETE FROM message_log WHERE seq < ?'),
+      reserve: db.prepare('UPDATE message_ids SET next_id = max(next_id, ?)'),
+      writer: db.prepare('SELECT writer FROM message_ids').pluck(),
+      setWriter: db.prepare('UPDATE message_ids SET writer = ?'),
     };
   }
 
@@ -163,17 +186,61 @@ export class MessageLog {
   }
 
   /**
+   * Message ids up to `next` are reserved (message_ids.next_id): persisted by the open group, before any of its
+   * writes that use them is acknowledged.
+   */
+  reserveIds(next: number): void {
+    this.reservation = Math.max(this.reservation ?? 0, next);
+  }
+
+  /**
    * Inside the group's transaction, just before COMMIT: copies a bounded number of long-lived messages forward when
    * the log has grown far beyond what is live, writes the group's row, and deletes the oldest rows nothing lives in.
    */
   beforeCommit(): void {
+    const batch = this.close();
+    this.pendingContent.clear();
+    if (batch.records !== undefined) this.s.insert.run(batch.seq, batch.records);
+    if (batch.reserve !== undefined) this.s.reserve.run(batch.reserve);
+    if (batch.deleteBefore !== undefined) this.s.deleteBefore.run(batch.deleteBefore);
+    if (this.writer !== undefined && this.s.writer.get() !== this.writer) this.s.setWriter.run(this.writer);
+  }
+
+  /**
+   * A log-only group closes and goes to the commit thread: the same work as beforeCommit, as a batch. Until the
+   * thread reports it committed, the row is read from here (replay, content beyond the budget).
+   */
+  ship(): LogBatch | undefined {
+    const batch = this.close();
+    if (batch.records !== undefined) {
+      this.inFlight.set(batch.seq!, { text: batch.records, content: this.pendingContent });
+      this.pendingContent = new Map();
+    }
+    return batch.records === undefined && batch.reserve === undefined && batch.deleteBefore === undefined ? undefined : batch;
+  }
+
+  /** The commit thread committed a shipped batch: its row is in the table now. */
+  committed(batch: LogBatch): void {
+    if (batch.seq !== undefined) this.inFlight.delete(batch.seq);
+  }
+
+  /** The commit thread failed: shipped rows it did not commit are gone (the engine replays what the table holds). */
+  lost(): void {
+    this.inFlight.clear();
+  }
+
+  /** Closes the open group: its row, reservation and the rows now free, for whoever writes them. */
+  private close(): LogBatch {
     if (this.current && this.records > 2 * this.live + this.slack) this.copyForward();
-    if (this.pending.length === 0) return;
-    this.s.insert.run(this.seq, this.pending.join(''));
+    const batch: LogBatch = {};
+    if (this.reservation !== undefined) batch.reserve = this.reservation;
+    this.reservation = undefined;
+    if (this.pending.length === 0) return batch;
+    batch.seq = this.seq;
+    batch.records = this.pending.join('');
     this.seq++;
     this.pending = [];
-    this.pendingContent.clear();
-    if (!this.current) return;
+    if (!this.current) return batch;
     const before = this.oldest;
     for (let info = this.rows.get(this.oldest); this.oldest < this.seq; info = this.rows.get(this.oldest)) {
       if (info && info.live > 0) break;
@@ -184,13 +251,16 @@ export class MessageLog {
       this.decoded.delete(this.oldest);
       this.oldest++;
     }
-    if (this.oldest !== before) this.s.deleteBefore.run(this.oldest);
+    if (this.oldest !== before) batch.deleteBefore = this.oldest;
+    return batch;
   }
 
   /** Copies the live messages of the oldest rows into the open group (up to copyPerCommit). */
   private copyForward(): void {
     let copied = 0;
-    for (let seq = this.oldest; seq < this.seq && copied < this.copyPerCommit; seq++) {
+    // Only rows the table holds: a row still in flight is read by nobody here (and is young anyway).
+    const end = this.inFlight.size ? this.inFlight.keys().next().value! : this.seq;
+    for (let seq = this.oldest; seq < end && copied < this.copyPerCommit; seq++) {
       const info = this.rows.get(seq);
       if (!info || info.live === 0) continue;
       let whole = true;
@@ -235,13 +305,18 @@ export class MessageLog {
       });
       if (found) return found;
     }
+    const flying = this.inFlight.get(e.seq);
+    if (flying) {
+      const c = flying.content.get(e.id);
+      if (c) return c;
+    }
     let row = this.decoded.get(e.seq);
     if (row) {
       // Most recently used last.
       this.decoded.delete(e.seq);
       this.decoded.set(e.seq, row);
     } else {
-      const text = (this.s.get.get(e.seq) as string | undefined) ?? '';
+      const text = flying?.text ?? (this.s.get.get(e.seq) as string | undefined) ?? '';
       const at = new Map<number, number>();
       decodeRecords(text, (r, offset) => r.kind === 'send' && at.set(r.state.id, offset), () => false);
       row = { text, at };
@@ -340,6 +415,12 @@ export class MessageLog {
       last = seq;
     }
     this.oldest = (this.s.minSeq.get() as number | null) ?? last + 1;
+    // Rows in flight to the commit thread follow (those it has committed meanwhile were read above).
+    for (const [seq, row] of this.inFlight) {
+      if (seq <= last) continue;
+      apply(seq, row.text);
+      last = seq;
+    }
     // The open group keeps the seq it had (its records point there); a fresh store starts after the last row.
     if (this.pending.length === 0) this.seq = last + 1;
     if (this.pending.length) apply(this.seq, this.pending.join(''));

@@ -427,6 +427,10 @@ const MIGRATIONS: (string | ((db: Database) => void))[] = [
   // 11: standard queues' messages move from one row each in `messages` to the append-only message log (one row per
   // commit group; see message-log.ts). FIFO rows stay where they are. Existing standard rows are converted once.
   createMessageLog,
+
+  // 12: the last writer of the file. Every commit leaves its store's token here, so that a store whose commits run
+  // on a thread of their own (log-committer.ts) can tell that another connection wrote in between.
+  `ALTER TABLE message_ids ADD COLUMN writer TEXT NOT NULL DEFAULT ''`,
 ];
 
 const indexOfMigration = (text: string) => MIGRATIONS.findIndex((m) => typeof m === 'string' && m.includes(text));

@@ -1,5 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Postbox } from '../../../src/index.js';
 import { onPostgres, startTestPostbox, uniqueName } from '../../support/postbox.js';
 
@@ -36,6 +40,41 @@ test('malformed JSON and wrong member types are 400 SerializationException, neve
   }
   const ok = await call('ListQueues', '');
   assert.equal(ok.status, 200);
+});
+
+/** Sends one request on a fresh connection and half-closes it at once (shutdown of the write side); reads the answer. */
+function halfClosedRequest(port: number, action: string, input: object): Promise<string> {
+  const body = JSON.stringify(input);
+  const head =
+    `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-amz-json-1.0\r\nAuthorization: ${AUTH}\r\n` +
+    `X-Amz-Target: AmazonSQS.${action}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(head + body));
+    socket.setEncoding('utf8').on('data', (c: string) => (text += c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+  });
+}
+
+test('a client that half-closes its connection after the request still gets the answer, also for a durable write', async () => {
+  // On a file the commit thread answers writes a few event-loop turns after they arrive: node:http must not give up
+  // on them when the client's FIN comes first.
+  const dir = mkdtempSync(join(tmpdir(), 'postbox-half-close-'));
+  const durable = await startTestPostbox({ memory: false, dataDir: dir });
+  try {
+    const port = Number(new URL(durable.endpoint).port);
+    const created = await halfClosedRequest(port, 'CreateQueue', { QueueName: 'half-closed' });
+    assert.match(created, /^HTTP\/1\.1 200 /);
+    const queueUrl = (JSON.parse(created.slice(created.indexOf('\r\n\r\n') + 4)) as { QueueUrl: string }).QueueUrl;
+    for (let i = 0; i < 20; i++) {
+      const sent = await halfClosedRequest(port, 'SendMessage', { QueueUrl: queueUrl, MessageBody: `m${i}` });
+      assert.match(sent, /^HTTP\/1\.1 200 [^]*"MessageId":/, `send ${i}: ${JSON.stringify(sent.slice(0, 80))}`);
+    }
+  } finally {
+    await durable.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an unknown operation is refused', async () => {
