@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LogCommitter } from '../../src/store/sqlite/log-committer.js';
+import { LogCommitter, type LogCommitFailure } from '../../src/store/sqlite/log-committer.js';
 import { migrate } from '../../src/store/sqlite/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'postbox-log-committer-'));
@@ -58,6 +58,10 @@ test('log committer: batches of every size commit in order, through a small ring
   committer.ship({ reserve: 123_456 });
   committer.drain();
   assert.deepEqual(failures, []);
+  // Both ways were taken: batches that fit the ring (some after wrapping around it), and batches too big for it.
+  assert.ok(committer.stats.inRing >= 12, `in the ring: ${committer.stats.inRing}`);
+  assert.ok(committer.stats.wrapped >= 2, `wrapped: ${committer.stats.wrapped}`);
+  assert.ok(committer.stats.inMessage >= 8, `in their message: ${committer.stats.inMessage}`);
   assert.equal(committed[committed.length - 1], expected.length + 1);
   await committer.stop();
   assert.deepEqual(rows(path), expected);
@@ -66,12 +70,12 @@ test('log committer: batches of every size commit in order, through a small ring
   db.close();
 });
 
-/** A committer writing as 'me', and the failures it reports: [from, foreign]. */
-function watchedCommitter(path: string): { committer: LogCommitter; failures: [number, boolean][] } {
-  const failures: [number, boolean][] = [];
+/** A committer writing as 'me', and the failures it reports: [from, kind]. */
+function watchedCommitter(path: string): { committer: LogCommitter; failures: [number, LogCommitFailure][] } {
+  const failures: [number, LogCommitFailure][] = [];
   const committer = new LogCommitter(
     { path, durability: 'normal', autocheckpointPages: 1_000, writer: 'me' },
-    { committed: () => {}, failed: (from, _error, foreign) => failures.push([from, foreign]) },
+    { committed: () => {}, failed: (from, _error, kind) => failures.push([from, kind]) },
   );
   return { committer, failures };
 }
@@ -84,7 +88,7 @@ test('log committer: a failed commit is reported with its batch, and nothing aft
   committer.ship({ seq: 1, records: 'again' }); // the primary key is taken
   committer.ship({ seq: 2, records: 'two' });
   committer.drain();
-  assert.deepEqual(failures, [[2, false]]);
+  assert.deepEqual(failures, [[2, 'failed']]);
   assert.equal(committer.usable, false);
   await committer.stop();
   assert.deepEqual(rows(path), [[1, 'one']]);
@@ -95,7 +99,16 @@ test('log committer: another writer of the file is reported as such, and its bat
   const { committer, failures } = watchedCommitter(path);
   committer.ship({ seq: 1, records: 'one' });
   committer.drain();
-  assert.deepEqual(failures, [[1, true]]);
+  assert.deepEqual(failures, [[1, 'foreign']]);
   await committer.stop();
   assert.deepEqual(rows(path), []);
+});
+
+test('log committer: a thread that cannot start is reported as ended, even with nothing in flight, and takes no batch', async () => {
+  const { committer, failures } = watchedCommitter(join(dir, 'no such directory', 'log.db'));
+  for (let i = 0; i < 500 && failures.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(failures, [[1, 'died']]);
+  assert.equal(committer.usable, false);
+  assert.throws(() => committer.ship({ seq: 1, records: 'one' }), /stopped/);
+  await committer.stop();
 });

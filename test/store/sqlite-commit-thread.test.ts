@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/engine.js';
 import type { QueueRecord } from '../../src/store/contract.js';
@@ -71,15 +73,34 @@ test('commit thread: many groups in flight commit in order, and a reopen finds e
   await reopened.close();
 });
 
+/**
+ * Holds the file's write lock from another connection: the commit thread waits on it (busy timeout), so whatever is
+ * shipped meanwhile stays in flight until `release`. `token` also commits that as the file's writer token on release.
+ */
+function holdWriteLock(path: string): { release: (token?: string) => void } {
+  const raw = new Database(path);
+  raw.exec('BEGIN IMMEDIATE');
+  return {
+    release: (token) => {
+      if (token !== undefined) raw.prepare('UPDATE message_ids SET writer = ?').run(token);
+      raw.exec(token !== undefined ? 'COMMIT' : 'ROLLBACK');
+      raw.close();
+    },
+  };
+}
+
 test('commit thread: content beyond the memory budget is read back while its row is still in flight', async () => {
-  const store = new SqliteStore({ path: freshFile(), messageCacheBytes: 300 });
+  const path = freshFile();
+  const store = new SqliteStore({ path, messageCacheBytes: 300 });
   const { queue } = await store.createQueue(queueInput('q'));
   const body = (s: string) => s + ':' + 'x'.repeat(400);
+  const lock = holdWriteLock(path);
   const sent = store.send(queue, [message(body('a'), T0), message(body('b'), T0)]);
-  await nextTurn(); // the group has been shipped; its commit may or may not have been reported yet
-  const received = await store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 });
+  await nextTurn(); // the group has been shipped; the thread waits for the lock
+  const received = store.receive(queue, { max: 10, visibilityTimeoutMs: 1_000, now: T0 }); // runs now, answers later
+  lock.release();
   await sent;
-  assert.deepEqual(received.map((m) => m.body).sort(), [body('a'), body('b')]);
+  assert.deepEqual((await received).map((m) => m.body).sort(), [body('a'), body('b')]);
   await store.close();
 });
 
@@ -87,27 +108,29 @@ test('commit thread: an index rebuilt while rows are in flight keeps their messa
   const path = freshFile();
   const store = new SqliteStore({ path, messageCacheBytes: 300 });
   const { queue } = await store.createQueue(queueInput('q'));
+  const lock = holdWriteLock(path);
   const sent = store.send(queue, [message('a', T0), message('b:' + 'y'.repeat(400), T0)]);
   await nextTurn();
   // A write that fails makes the engine forget its index; the next operation rebuilds it from the table and the rows
   // still in flight.
   await assert.rejects(store.send(queue, [{ ...message('bad', T0), body: null as unknown as string }]));
-  const received = await store.receive(queue, { max: 10, visibilityTimeoutMs: 60_000, now: T0 });
+  const received = store.receive(queue, { max: 10, visibilityTimeoutMs: 60_000, now: T0 });
+  lock.release();
   await sent;
-  assert.deepEqual(received.map((m) => m.body.slice(0, 1)).sort(), ['a', 'b']);
+  assert.deepEqual((await received).map((m) => m.body.slice(0, 1)).sort(), ['a', 'b']);
   await store.close();
   const reopened = new SqliteStore({ path });
   assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 2, delayed: 0 });
   await reopened.close();
 });
 
-test('commit thread: another connection writing while batches are in flight ends the pipeline; its writes run again, none lost or doubled', async () => {
+test('commit thread: another store writing while batches are in flight ends both pipelines; writes run again, none lost or doubled', async () => {
   const path = freshFile();
   const s1 = new SqliteStore({ path });
-  const s2 = new SqliteStore({ path });
   const q = (await s1.createQueue(queueInput('shared'))).queue;
+  const s2 = new SqliteStore({ path }); // claims the file: s1's next batch finds another writer
   assert.deepEqual(await s2.getQueue(q), q);
-  // Both stores write in the same turns: whichever commits second finds the other's writer token.
+  // Both stores write in the same turns: each finds the other's writer token sooner or later.
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < 20; i++) {
     sends.push(s1.send(q, [message(`one-${i}`, T0)]));
@@ -115,13 +138,44 @@ test('commit thread: another connection writing while batches are in flight ends
     await nextTurn();
   }
   await Promise.all(sends);
-  assert.ok(!s1.usesCommitThread() || !s2.usesCommitThread(), 'at least one store noticed the other');
+  assert.equal(s1.usesCommitThread(), false);
+  // s2's batches may all have been committed before s1 wrote again (the threads take a while to start): its next
+  // one finds s1's token.
+  await s2.send(q, [message('two-last', T0)]);
+  assert.equal(s2.usesCommitThread(), false);
+  await s1.send(q, [message('one-last', T0)]);
   await s1.close();
   await s2.close();
   const reopened = new SqliteStore({ path });
   const bodies = await receiveAll(reopened, q);
-  const expected = Array.from({ length: 20 }, (_, i) => [`one-${i}`, `two-${i}`]).flat().sort();
+  const expected = [...Array.from({ length: 20 }, (_, i) => [`one-${i}`, `two-${i}`]).flat(), 'one-last', 'two-last'].sort();
   assert.deepEqual(bodies, expected);
+  await reopened.close();
+});
+
+test('commit thread: another writer seen by a read while batches are in flight, and by the thread too: everything runs again once, ids stay unique', async () => {
+  const path = freshFile();
+  const store = new SqliteStore({ path });
+  const { queue } = await store.createQueue(queueInput('q'));
+  await store.send(queue, [message('before', T0)]);
+  const lock = holdWriteLock(path);
+  const sends = [store.send(queue, [message('a', T0), message('b', T0)])];
+  await nextTurn();
+  sends.push(store.send(queue, [message('c', T0)]));
+  await nextTurn();
+  // Another writer commits; the read below notices it while the thread, let go, finds it too.
+  lock.release('intruder');
+  const counts = await store.counts(queue.id, T0);
+  await Promise.all(sends);
+  assert.equal(counts.visible, 4);
+  assert.equal(store.usesCommitThread(), false);
+  await store.send(queue, Array.from({ length: 5 }, (_, i) => message(`after-${i}`, T0)));
+  const received = await store.receive(queue, { max: 10, visibilityTimeoutMs: 60_000, now: T0 });
+  assert.equal(new Set(received.map((m) => m.rowId)).size, received.length, 'no two messages share an id');
+  assert.equal(received.length, 9);
+  await store.close();
+  const reopened = new SqliteStore({ path });
+  assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 9, delayed: 0 });
   await reopened.close();
 });
 
@@ -137,7 +191,7 @@ test('commit thread: a commit the thread cannot make runs again on the main thre
   raw.prepare("INSERT INTO message_log (seq, records) VALUES (?, '')").run(next);
   raw.close();
   const results = await Promise.all([store.send(queue, [message('second', T0)]), store.send(queue, [message('third', T0)])]);
-  assert.equal(results.length, 2);
+  assert.deepEqual(results.map((r) => r.map((m) => m.duplicate)), [[false], [false]]);
   assert.equal(store.usesCommitThread(), false);
   await store.send(queue, [message('fourth', T0)]);
   assert.deepEqual(await receiveAll(store, queue), ['first', 'fourth', 'second', 'third']);
@@ -145,4 +199,35 @@ test('commit thread: a commit the thread cannot make runs again on the main thre
   const reopened = new SqliteStore({ path });
   assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 4, delayed: 0 });
   await reopened.close();
+});
+
+test('sqlite: a data file of a newer schema than this Postbox knows is refused, untouched', async () => {
+  const path = freshFile();
+  const db = new Database(path);
+  db.pragma('user_version = 999');
+  db.close();
+  assert.throws(() => new SqliteStore({ path }), /schema version 999, newer than this Postbox knows/);
+  const again = new Database(path);
+  assert.equal(again.pragma('user_version', { simple: true }), 999);
+  again.close();
+});
+
+test('commit thread: a store left open does not keep the process alive, before or after it committed on the thread', async () => {
+  const at = (relative: string) => JSON.stringify(new URL(relative, import.meta.url).href);
+  for (const write of [false, true]) {
+    const script = [
+      `const { SqliteStore } = await import(${at('../../src/store/sqlite/engine.js')});`,
+      `const { message, queueInput, T0 } = await import(${at('./contract-suite.js')});`,
+      `const store = new SqliteStore({ path: ${JSON.stringify(freshFile())} });`,
+      write ? `const { queue } = await store.createQueue(queueInput('q')); await store.send(queue, [message('m', T0)]);` : '',
+      `console.log(store.usesCommitThread());`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(timer);
+    assert.deepEqual([code, signal, out.trim()], [0, null, 'true'], `write: ${write}`);
+  }
 });

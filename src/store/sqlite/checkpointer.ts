@@ -32,9 +32,9 @@ export class BackgroundCheckpointer {
     db.pragma(`wal_autocheckpoint = ${options.backstopPages ?? BACKSTOP_CHECKPOINT_PAGES}`);
     this.worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
       workerData: { path, intervalMs: options.intervalMs ?? 20 },
+      // No inherited Node options (see log-committer.ts).
+      execArgv: [],
     });
-    // The thread must not keep a process alive that has nothing else to do.
-    this.worker.unref();
     const fallBack = (): void => {
       if (this.stopped || !this.db.open) return;
       this.stopped = true;
@@ -43,6 +43,9 @@ export class BackgroundCheckpointer {
     this.worker.on('message', fallBack);
     this.worker.on('error', fallBack);
     this.worker.on('exit', fallBack);
+    // The thread must not keep a process alive that has nothing else to do. (After the listeners: a 'message'
+    // listener refs the worker's port again.)
+    this.worker.unref();
   }
 
   /**

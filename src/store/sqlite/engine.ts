@@ -132,13 +132,14 @@ export class SqliteStore implements Store, AtomicFanout {
     );
     this.group.attach(this.messageLog);
     this.tx = this.transactions();
+    const pipelined = file && options.commitThread !== false;
+    // Claim the file before reading it: from here on, a writer token other than this store's means another
+    // connection wrote, so nothing written after the state below was read can go unnoticed.
+    if (pipelined) this.s.setWriter.run(this.writer);
     this.dataVersion = this.s.dataVersion.get() as number;
     this.seedIds();
     this.buildIndexes();
-    if (file && options.commitThread !== false) {
-      // Claim the file: from here on, a writer token other than this store's means another connection wrote.
-      this.s.setWriter.run(this.writer);
-      this.dataVersion = this.s.dataVersion.get() as number;
+    if (pipelined) {
       this.group.enablePipeline({
         path: options.path,
         durability: options.durability ?? 'normal',

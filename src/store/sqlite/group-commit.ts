@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { LogBatch } from './log-batch.js';
-import { LogCommitter } from './log-committer.js';
+import { LogCommitter, type LogCommitFailure } from './log-committer.js';
 
 /**
  * Something that buffers a group's writes in memory and writes them in the group's transaction just before it
@@ -19,6 +19,8 @@ export interface GroupJournal {
   committed(batch: LogBatch): void;
   /** Every shipped batch not reported committed is lost (the commit thread failed). */
   lost(): void;
+  /** Whether a shipped batch's row is in the table (asked only once the commit thread has ended unasked). */
+  inTable(batch: LogBatch): boolean;
 }
 
 /** A write or read waiting for its group to commit, with what it ran (run again if a pipelined group is lost). */
@@ -79,6 +81,10 @@ export class GroupCommit {
   private committer: LogCommitter | undefined;
   private pipeline: PipelineOptions | undefined;
   private inFlight: InFlight[] = [];
+  /** endPipeline is running (a failure reported while it drains must not start it again). */
+  private ending = false;
+  /** How the commit thread stopped, when it did (see LogCommitter). */
+  private failure: LogCommitFailure | undefined;
   private readonly schedule = (): void => this.commit();
 
   /**
@@ -103,7 +109,10 @@ export class GroupCommit {
     const { path, durability, autocheckpointPages, writer } = options;
     this.committer = new LogCommitter({ path, durability, autocheckpointPages, writer }, {
       committed: (upTo) => this.committed(upTo),
-      failed: () => this.endPipeline(),
+      failed: (_from, _error, kind) => {
+        this.failure = kind;
+        this.endPipeline();
+      },
     });
   }
 
@@ -114,7 +123,14 @@ export class GroupCommit {
 
   /** Runs `fn`, a write of SQLite (a better-sqlite3 transaction function: a savepoint in the group's transaction). */
   write<T>(fn: () => T): Promise<T> {
-    if (!this.inTransaction) this.begin();
+    if (!this.inTransaction) {
+      try {
+        this.begin();
+      } catch (err) {
+        // BEGIN failed (the file is locked), or the commit thread did not report in time: nothing of fn ran.
+        return Promise.reject(err);
+      }
+    }
     return this.run('write', fn);
   }
 
@@ -226,7 +242,9 @@ export class GroupCommit {
     this.waiters = [];
     this.open = false;
     if (!this.inTransaction) {
-      this.ship(waiters);
+      if (this.committer) this.ship(waiters);
+      // No transaction could begin (its writes were refused): only reads joined, and they read committed data.
+      else for (const w of waiters) w.resolve(w.result);
       return;
     }
     this.inTransaction = false;
@@ -284,10 +302,25 @@ export class GroupCommit {
    */
   private endPipeline(): void {
     const committer = this.committer;
-    if (!committer) return;
-    committer.drain(); // reports settle first: what did commit is answered as committed
+    if (!committer || this.ending) return;
+    this.ending = true;
+    try {
+      committer.drain(); // reports settle first: what did commit is answered as committed
+    } finally {
+      this.ending = false;
+    }
     this.committer = undefined;
     void committer.stop();
+    // A thread that ended unasked may have committed batches it never reported. Commits are in order, so the
+    // batches up to the last one whose row is in the table were committed (a batch with no row of its own, or whose
+    // row a later batch freed, counts as committed only when a later row shows it); the rest run again.
+    if (this.failure === 'died') {
+      let last = -1;
+      this.inFlight.forEach((g, i) => {
+        if (this.journal?.inTable(g.batch)) last = i;
+      });
+      if (last >= 0) this.committed(this.inFlight[last]!.n);
+    }
     const again: Waiter[] = [];
     for (const g of this.inFlight) again.push(...g.waiters);
     this.inFlight = [];

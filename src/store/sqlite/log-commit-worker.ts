@@ -20,7 +20,7 @@ export interface LogCommitWorkerData {
   autocheckpointPages: number;
   /** This store's writer token (message_ids.writer). */
   writer: string;
-  /** [0]: the last batch number settled; [1]: 1 once a batch failed. The main thread waits on [0]. */
+  /** One word, changed with every report (the last batch number it covers): the main thread's drain waits on it. */
   shared: SharedArrayBuffer;
   /** Shared memory the main thread writes batches' records into (UTF-8), until they are reported committed. */
   ring: SharedArrayBuffer;
@@ -73,9 +73,9 @@ function commit(batches: ShippedBatch[]): void {
 }
 
 function report(r: LogCommitReport, n: number): void {
-  // The shared word first: a main thread blocked in drain() wakes on it and then reads the report off the port.
+  // The report first, then the word: a main thread blocked in drain() wakes on the word and reads the report off
+  // the port. (The word wraps after 2^31 batches; the main thread only looks for a change.)
   port.postMessage(r);
-  if ('failed' in r) Atomics.store(settled, 1, 1);
   Atomics.store(settled, 0, n);
   Atomics.notify(settled, 0);
 }

@@ -9,6 +9,9 @@ import type { LogCommitReport, LogCommitWorkerData, ShippedBatch } from './log-c
  */
 const RING_BYTES = 8 * 1024 * 1024;
 
+/** Why the commit thread stopped: a commit failed, another connection wrote the file, or the thread itself ended. */
+export type LogCommitFailure = 'failed' | 'foreign' | 'died';
+
 /**
  * Commits the message log's batches on a thread of its own (log-commit-worker.ts), so that the thread serving
  * requests does not spend its time in `BEGIN`, the log row's `INSERT` and `COMMIT` (a fifth of its CPU under the
@@ -28,6 +31,7 @@ export class LogCommitter {
   /** The number of the last batch whose report has been handled. */
   private handled = 0;
   private failed = false;
+  private stopping = false;
   private referenced = false;
   private readonly ring: Uint8Array;
   private readonly encoder = new TextEncoder();
@@ -49,11 +53,15 @@ export class LogCommitter {
     private readonly handlers: {
       /** Every batch up to `upTo` is committed. */
       committed(upTo: number): void;
-      /** Batches from `from` on were not committed, nor will any later one be: the thread has stopped committing. */
-      failed(from: number, error: Error, foreign: boolean): void;
+      /**
+       * The thread commits nothing more. `failed`, `foreign`: it rolled back batch `from` (with everything queued
+       * behind it), and committed everything before. `died`: it ended unasked, and batches from `from` on may or
+       * may not have been committed before it did.
+       */
+      failed(from: number, error: Error, kind: LogCommitFailure): void;
     },
   ) {
-    const shared = new SharedArrayBuffer(8);
+    const shared = new SharedArrayBuffer(4);
     this.settled = new Int32Array(shared);
     const ring = new SharedArrayBuffer(options.ringBytes ?? RING_BYTES);
     this.ring = new Uint8Array(ring);
@@ -61,17 +69,19 @@ export class LogCommitter {
     this.port = port1;
     const { path, durability, autocheckpointPages, writer } = options;
     const data: LogCommitWorkerData = { path, durability, autocheckpointPages, writer, shared, ring, port: port2 };
-    this.worker = new Worker(new URL('./log-commit-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
-    // Only the port keeps the process alive, and only while batches are in flight (see ship and the handler).
+    // No inherited Node options: the thread runs one plain module, and options made for the main script (such as
+    // `--input-type` with `--eval`) can keep it from starting at all.
+    this.worker = new Worker(new URL('./log-commit-worker.js', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
+    this.port.on('message', (r: LogCommitReport) => this.handle(r));
+    // Only the port keeps the process alive, and only while batches are in flight (see ship and release). Attaching
+    // the listener refs the port, so the unref comes after it.
     this.worker.unref();
     this.port.unref();
-    this.port.on('message', (r: LogCommitReport) => this.handle(r));
+    // A thread that ends unasked (it could not open the file, or crashed) fails whatever is in flight, and tells the
+    // owner even when nothing is: nothing shipped later could ever be committed.
     const died = (err?: unknown): void => {
-      if (this.failed || this.handled >= this.shipped) {
-        this.failed = true;
-        return;
-      }
-      this.fail(this.handled + 1, err instanceof Error ? err : new Error('the log commit thread stopped'), false);
+      if (this.stopping) return;
+      this.fail(this.handled + 1, err instanceof Error ? err : new Error('the log commit thread stopped'), 'died');
     };
     this.worker.on('error', died);
     this.worker.on('exit', () => died());
@@ -82,14 +92,24 @@ export class LogCommitter {
     return !this.failed;
   }
 
+  /** How many batches went through the shared ring (how many of them after skipping its end), and how many in their message (tests look). */
+  readonly stats = { inRing: 0, inMessage: 0, wrapped: 0 };
+
   /** Sends a batch to be committed after every batch before it; returns its number. */
   ship(batch: LogBatch): number {
+    if (this.failed) throw new Error('the log commit thread has stopped');
     const n = ++this.shipped;
     const message: ShippedBatch = { n };
     if (batch.seq !== undefined) message.seq = batch.seq;
     if (batch.reserve !== undefined) message.reserve = batch.reserve;
     if (batch.deleteBefore !== undefined) message.deleteBefore = batch.deleteBefore;
-    if (batch.records !== undefined && !this.intoRing(batch.records, message)) message.records = batch.records;
+    if (batch.records !== undefined) {
+      if (this.intoRing(batch.records, message)) this.stats.inRing++;
+      else {
+        message.records = batch.records;
+        this.stats.inMessage++;
+      }
+    }
     this.port.postMessage(message);
     if (!this.referenced) {
       this.port.ref();
@@ -105,30 +125,33 @@ export class LogCommitter {
 
   /**
    * Blocks the calling thread until every shipped batch is settled, and handles the reports (the handlers run
-   * before this returns). A thread that does not answer within `timeoutMs` counts as failed.
+   * before this returns). A thread that does not answer within `timeoutMs` makes this throw: the batches stay in
+   * flight (the thread may yet commit them), and a later drain waits for them again.
    */
   drain(timeoutMs = 30_000): void {
     const deadline = Date.now() + timeoutMs;
     while (this.pending) {
-      const seen = Atomics.load(this.settled, 0);
-      if (seen < this.shipped && Atomics.load(this.settled, 1) === 0) {
-        const left = deadline - Date.now();
-        if (left <= 0 || Atomics.wait(this.settled, 0, seen, left) === 'timed-out') {
-          this.fail(this.handled + 1, new Error(`the log commit thread did not answer within ${timeoutMs} ms`), false);
-          return;
-        }
-      }
+      // The shared word changes with every report the thread posts (it is posted first, then the word is stored), so:
+      // note the word, read the reports there are, and sleep only if the word has not changed since it was noted.
+      // (Compared for change only: batch numbers outgrow 32 bits after a few days of load.)
+      const word = Atomics.load(this.settled, 0);
       // A report that ends the pipeline closes the port: read no further.
       while (!this.failed) {
         const m = receiveMessageOnPort(this.port);
         if (!m) break;
         this.handle(m.message as LogCommitReport);
       }
+      if (!this.pending) return;
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.settled, 0, word, left) === 'timed-out') {
+        throw new Error(`the log commit thread did not report within ${timeoutMs} ms`);
+      }
     }
   }
 
   /** Stops the thread (after drain(), or after a failure: it commits nothing more either way). */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.failed = true;
     this.port.close();
     await this.worker.terminate();
@@ -155,6 +178,7 @@ export class LogCommitter {
     message.at = at;
     message.bytes = written;
     this.written += skipped + written;
+    if (skipped) this.stats.wrapped++;
     this.ends.push({ n: message.n, end: this.written });
     return true;
   }
@@ -168,17 +192,15 @@ export class LogCommitter {
       this.handlers.committed(r.upTo);
       return;
     }
-    const err = new Error(r.message);
-    if (r.foreign) (err as Error & { code?: string }).code = 'SQLITE_FOREIGN_WRITER';
-    this.fail(r.failed, err, r.foreign);
+    this.fail(r.failed, new Error(r.message), r.foreign ? 'foreign' : 'failed');
   }
 
-  private fail(from: number, error: Error, foreign: boolean): void {
+  private fail(from: number, error: Error, kind: LogCommitFailure): void {
     if (this.failed) return;
     this.failed = true;
     this.handled = this.shipped;
     this.release();
-    this.handlers.failed(from, error, foreign);
+    this.handlers.failed(from, error, kind);
   }
 
   private release(): void {

@@ -229,6 +229,11 @@ export class MessageLog {
     this.inFlight.clear();
   }
 
+  /** Whether a shipped batch's row is in the table. */
+  inTable(batch: LogBatch): boolean {
+    return batch.seq !== undefined && this.s.get.get(batch.seq) !== undefined;
+  }
+
   /** Closes the open group: its row, reservation and the rows now free, for whoever writes them. */
   private close(): LogBatch {
     if (this.current && this.records > 2 * this.live + this.slack) this.copyForward();

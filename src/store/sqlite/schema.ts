@@ -441,6 +441,11 @@ export const MESSAGE_LOG_MIGRATION = MIGRATIONS.indexOf(createMessageLog);
 /** Applies the migrations not yet applied (up to `upTo`, exclusive: tests build databases of earlier versions). */
 export function migrate(db: Database, upTo = MIGRATIONS.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  // A file a newer Postbox has migrated may hold what this one cannot read, and this one would write it without
+  // what the newer one relies on (for one, the writer token the commit thread checks for other writers).
+  if (current > MIGRATIONS.length) {
+    throw new Error(`this database has schema version ${current}, newer than this Postbox knows (${MIGRATIONS.length}): use a newer Postbox`);
+  }
   for (let v = current; v < upTo; v++) {
     db.transaction(() => {
       const m = MIGRATIONS[v]!;
