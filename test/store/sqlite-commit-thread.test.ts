@@ -32,6 +32,16 @@ const receiveAll = async (store: SqliteStore, queue: QueueRecord): Promise<strin
   }
 };
 
+/** A queue's counts as a store opened afresh on the file sees them. */
+const countsAfterReopen = async (path: string, queueId: number) => {
+  const reopened = new SqliteStore({ path });
+  try {
+    return await reopened.counts(queueId, T0);
+  } finally {
+    await reopened.close();
+  }
+};
+
 test('commit thread: a file store uses it, an in-memory store or commitThread: false does not', async () => {
   const file = new SqliteStore({ path: freshFile() });
   const memory = new SqliteStore({ path: ':memory:' });
@@ -119,9 +129,7 @@ test('commit thread: an index rebuilt while rows are in flight keeps their messa
   await sent;
   assert.deepEqual((await received).map((m) => m.body.slice(0, 1)).sort(), ['a', 'b']);
   await store.close();
-  const reopened = new SqliteStore({ path });
-  assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 2, delayed: 0 });
-  await reopened.close();
+  assert.deepEqual(await countsAfterReopen(path, queue.id), { visible: 0, inflight: 2, delayed: 0 });
 });
 
 test('commit thread: another store writing while batches are in flight ends both pipelines; writes run again, none lost or doubled', async () => {
@@ -174,9 +182,7 @@ test('commit thread: another writer seen by a read while batches are in flight, 
   assert.equal(new Set(received.map((m) => m.rowId)).size, received.length, 'no two messages share an id');
   assert.equal(received.length, 9);
   await store.close();
-  const reopened = new SqliteStore({ path });
-  assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 9, delayed: 0 });
-  await reopened.close();
+  assert.deepEqual(await countsAfterReopen(path, queue.id), { visible: 0, inflight: 9, delayed: 0 });
 });
 
 test('commit thread: a commit the thread cannot make runs again on the main thread, and the store goes on without the thread', async () => {
@@ -196,9 +202,7 @@ test('commit thread: a commit the thread cannot make runs again on the main thre
   await store.send(queue, [message('fourth', T0)]);
   assert.deepEqual(await receiveAll(store, queue), ['first', 'fourth', 'second', 'third']);
   await store.close();
-  const reopened = new SqliteStore({ path });
-  assert.deepEqual(await reopened.counts(queue.id, T0), { visible: 0, inflight: 4, delayed: 0 });
-  await reopened.close();
+  assert.deepEqual(await countsAfterReopen(path, queue.id), { visible: 0, inflight: 4, delayed: 0 });
 });
 
 test('sqlite: a data file of a newer schema than this Postbox knows is refused, untouched', async () => {

@@ -123,11 +123,7 @@ export class SqliteStore implements Store, AtomicFanout {
     );
     this.group = new GroupCommit(
       this.db,
-      () => {
-        this.forgetQueues();
-        this.forgetMessages();
-        this.sns?.forget();
-      },
+      () => this.forgetFileState(),
       () => this.noticeOtherWriters(),
     );
     this.group.attach(this.messageLog);
@@ -146,14 +142,8 @@ export class SqliteStore implements Store, AtomicFanout {
         autocheckpointPages: this.checkpointer ? BACKSTOP_CHECKPOINT_PAGES : 1_000,
         writer: this.writer,
         writerIsMine: () => this.s.getWriter.get() === this.writer,
-        ended: () => {
-          // Whatever the thread did not commit is gone, and another connection may have written: read it all again.
-          this.forgetQueues();
-          this.forgetMessages();
-          this.sns?.forget();
-          this.dataVersion = this.s.dataVersion.get() as number;
-          this.seedIds();
-        },
+        // Whatever the thread did not commit is gone, and another connection may have written: read it all again.
+        ended: () => this.rereadFile(this.s.dataVersion.get() as number),
       });
     }
   }
@@ -234,12 +224,21 @@ export class SqliteStore implements Store, AtomicFanout {
    */
   private noticeOtherWriters(): void {
     const v = this.s.dataVersion.get() as number;
-    if (v === this.dataVersion) return;
+    if (v !== this.dataVersion) this.rereadFile(v);
+  }
+
+  /** Drops everything kept from the file (rebuilt on next use) and reseeds the id counter, as of data_version `v`. */
+  private rereadFile(v: number): void {
     this.dataVersion = v;
+    this.forgetFileState();
+    this.seedIds();
+  }
+
+  /** Drops the queue records, message index and SNS state kept in memory; each is read again when next needed. */
+  private forgetFileState(): void {
     this.forgetQueues();
     this.forgetMessages();
     this.sns?.forget();
-    this.seedIds();
   }
 
   /** Ids continue above the persisted reservation and above every FIFO row, whichever is higher. */

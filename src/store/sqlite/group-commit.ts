@@ -131,7 +131,7 @@ export class GroupCommit {
         return Promise.reject(err);
       }
     }
-    return this.run('write', fn);
+    return this.run(fn);
   }
 
   /** Runs `fn`, a write whose only durable effect is message-log records; settles once they are committed. */
@@ -140,7 +140,7 @@ export class GroupCommit {
     // No check for other writers here (it would cost a read per group): the commit thread checks in each of its
     // transactions, and a batch computed from a state another connection changed is never committed but run again.
     if (!this.open) this.openGroup();
-    return this.run('write', fn);
+    return this.run(fn);
   }
 
   /** Runs a read at once; if a group is open or in flight, answers only after it commits. */
@@ -204,7 +204,7 @@ export class GroupCommit {
     if (!this.inTransaction) this.begin();
   }
 
-  private run<T>(kind: 'write', fn: () => T): Promise<T> {
+  private run<T>(fn: () => T): Promise<T> {
     let result: T;
     const mark = this.journal?.mark() ?? 0;
     try {
@@ -221,7 +221,7 @@ export class GroupCommit {
       return Promise.reject(err);
     }
     return new Promise<T>((resolve, reject) => {
-      this.waiters.push({ kind, run: fn, result, resolve: resolve as (v: unknown) => void, reject });
+      this.waiters.push({ kind: 'write', run: fn, result, resolve: resolve as (v: unknown) => void, reject });
     });
   }
 

@@ -99,14 +99,12 @@ export class LogCommitter {
   ship(batch: LogBatch): number {
     if (this.failed) throw new Error('the log commit thread has stopped');
     const n = ++this.shipped;
-    const message: ShippedBatch = { n };
-    if (batch.seq !== undefined) message.seq = batch.seq;
-    if (batch.reserve !== undefined) message.reserve = batch.reserve;
-    if (batch.deleteBefore !== undefined) message.deleteBefore = batch.deleteBefore;
-    if (batch.records !== undefined) {
-      if (this.intoRing(batch.records, message)) this.stats.inRing++;
+    const { records, ...rest } = batch;
+    const message: ShippedBatch = { ...rest, n };
+    if (records !== undefined) {
+      if (this.intoRing(records, message)) this.stats.inRing++;
       else {
-        message.records = batch.records;
+        message.records = records;
         this.stats.inMessage++;
       }
     }

@@ -198,7 +198,7 @@ export class MessageLog {
    * the log has grown far beyond what is live, writes the group's row, and deletes the oldest rows nothing lives in.
    */
   beforeCommit(): void {
-    const batch = this.close();
+    const batch = this.closeGroup();
     this.pendingContent.clear();
     if (batch.records !== undefined) this.s.insert.run(batch.seq, batch.records);
     if (batch.reserve !== undefined) this.s.reserve.run(batch.reserve);
@@ -211,7 +211,7 @@ export class MessageLog {
    * thread reports it committed, the row is read from here (replay, content beyond the budget).
    */
   ship(): LogBatch | undefined {
-    const batch = this.close();
+    const batch = this.closeGroup();
     if (batch.records !== undefined) {
       this.inFlight.set(batch.seq!, { text: batch.records, content: this.pendingContent });
       this.pendingContent = new Map();
@@ -235,7 +235,7 @@ export class MessageLog {
   }
 
   /** Closes the open group: its row, reservation and the rows now free, for whoever writes them. */
-  private close(): LogBatch {
+  private closeGroup(): LogBatch {
     if (this.current && this.records > 2 * this.live + this.slack) this.copyForward();
     const batch: LogBatch = {};
     if (this.reservation !== undefined) batch.reserve = this.reservation;
